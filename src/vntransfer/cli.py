@@ -1,0 +1,131 @@
+"""The `vntransfer` command line (also `python -m vntransfer`)."""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+from .corpus import iter_files, load_documents, read_records, write_document
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    n_docs = n_problems = 0
+    for rec in read_records(args.paths):
+        if rec.error:
+            print(f"{rec.source}: {rec.element}: {rec.error}")
+            n_problems += 1
+            continue
+        from .validation import validate_document
+
+        n_docs += 1
+        for p in validate_document(rec.document):
+            print(p.format(rec.source))
+            n_problems += 1
+    if n_docs == 0 and n_problems == 0:
+        print("no documents found under: " + " ".join(args.paths), file=sys.stderr)
+        return 2
+    print(f"{n_docs} documents, {n_problems} problems", file=sys.stderr)
+    return 1 if n_problems else 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from .stats import stats_table
+
+    print(stats_table(load_documents(args.paths)))
+    return 0
+
+
+def cmd_to_brat(args: argparse.Namespace) -> int:
+    from .formats.brat import export_brat, write_config
+
+    out = Path(args.out)
+    for doc in load_documents(args.paths):
+        export_brat(doc, out)
+    write_config(out)
+    print(f"wrote BRAT files and annotation.conf to {out}", file=sys.stderr)
+    return 0
+
+
+def cmd_from_brat(args: argparse.Namespace) -> int:
+    from .formats.brat import import_brat
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for ann in sorted(Path(args.folder).glob("*.ann")):
+        write_document(import_brat(ann), out / f"{ann.stem}.json")
+    return 0
+
+
+def cmd_to_bio(args: argparse.Namespace) -> int:
+    from .formats.bio import write_conll
+
+    out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
+    for doc in load_documents(args.paths):
+        out.write(write_conll(doc) + "\n")
+    return 0
+
+
+def cmd_agreement(args: argparse.Namespace) -> int:
+    from .agreement import agreement_between
+
+    table = agreement_between(args.pass_a, args.pass_b)
+    if args.update:
+        path = Path(args.update)
+        text = path.read_text(encoding="utf-8")
+        new, n = re.subn(r"(<!-- agreement:start -->\n).*?(<!-- agreement:end -->)",
+                         lambda m: m.group(1) + table + "\n" + m.group(2), text, flags=re.S)
+        if n != 1:
+            print(f"{path}: no <!-- agreement:start --> ... <!-- agreement:end --> block", file=sys.stderr)
+            return 1
+        path.write_text(new, encoding="utf-8")
+    print(table)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="vntransfer", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="check SPEC.md documents; prints 'file: id: problem' for every problem")
+    p.add_argument("paths", nargs="+", help="JSON/JSONL files or folders (searched recursively)")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("stats", help="counts per type and per document")
+    p.add_argument("paths", nargs="+")
+    p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("to-brat", help="export documents as BRAT .txt/.ann (+ annotation.conf)")
+    p.add_argument("paths", nargs="+")
+    p.add_argument("--out", required=True, help="output folder")
+    p.set_defaults(func=cmd_to_brat)
+
+    p = sub.add_parser("from-brat", help="import a folder of BRAT .txt/.ann back to SPEC.md JSON")
+    p.add_argument("folder")
+    p.add_argument("--out", required=True, help="output folder for the JSON documents")
+    p.set_defaults(func=cmd_from_brat)
+
+    p = sub.add_parser("to-bio", help="per-type BIO tags over syllables (CoNLL-style columns)")
+    p.add_argument("paths", nargs="+")
+    p.add_argument("--out", help="output file (default: stdout)")
+    p.set_defaults(func=cmd_to_bio)
+
+    p = sub.add_parser("agreement", help="inter-annotator agreement between two passes")
+    p.add_argument("pass_a")
+    p.add_argument("pass_b")
+    p.add_argument("--update", metavar="GUIDELINES.md", help="rewrite the agreement block of this file")
+    p.set_defaults(func=cmd_agreement)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (ValueError, OSError) as exc:  # AnnotationFormatError is a ValueError
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

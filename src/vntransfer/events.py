@@ -1,0 +1,132 @@
+"""Event assembly (SPEC.md, "Transfer events"): one event per person mention that is moved.
+
+`from`, `to` and `destination` follow from the relations; the event type and trigger come from the
+governing trigger word, found by `find_trigger` from the trigger lexicon below.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Iterable, Optional
+
+from .document import Document, Entity, Event, Relation, Slot, Trigger
+from .schema import MOVE_RELATIONS
+
+#: trigger phrase (NFC, lowercase) -> event class; SPEC.md "Decided cases" fixes several of these
+TRIGGER_LEXICON: dict[str, str] = {
+    "điều động": "DIEU_DONG",
+    "điều": "DIEU_DONG",
+    "luân chuyển": "LUAN_CHUYEN",
+    "bổ nhiệm": "BO_NHIEM",
+    "chỉ định": "CHI_DINH",
+    "bầu": "BAU",
+    "trúng cử": "BAU",
+    "giới thiệu": "GIOI_THIEU",
+    "tiếp nhận": "TIEP_NHAN",
+    "phân công": "PHAN_CONG",
+    "chuyển": "OTHER",
+    "hiệp thương cử": "OTHER",
+    "cử": "OTHER",
+}
+
+
+def slots_of(positions: Iterable[str], of_bodies: dict[str, list[str]]) -> tuple[Slot, ...]:
+    """One slot per (position, OF body); a position with no OF body gets body None."""
+    out: list[Slot] = []
+    for p in positions:
+        bodies = of_bodies.get(p) or [None]
+        out.extend(Slot(p, b) for b in bodies)
+    return tuple(out)
+
+
+def expected_arguments(doc: Document) -> dict[str, tuple[tuple[Slot, ...], tuple[Slot, ...], tuple[str, ...]]]:
+    """person id -> (from, to, destination) implied by the relations, for moved persons only."""
+    of_bodies: dict[str, list[str]] = {}
+    by_person: dict[str, dict[str, list[str]]] = {}
+    for r in doc.relations:
+        if r.type == "OF":
+            of_bodies.setdefault(r.head, []).append(r.tail)
+        elif r.type in ("HOLDS", "APPOINTED_TO", "TRANSFERRED_TO"):
+            by_person.setdefault(r.head, {}).setdefault(r.type, []).append(r.tail)
+    out = {}
+    for person, rels in by_person.items():
+        if not MOVE_RELATIONS & set(rels):
+            continue
+        out[person] = (
+            slots_of(rels.get("HOLDS", []), of_bodies),
+            slots_of(rels.get("APPOINTED_TO", []), of_bodies),
+            tuple(rels.get("TRANSFERRED_TO", [])),
+        )
+    return out
+
+
+_TRIGGER_RE = re.compile(
+    r"(?<![^\W_])(" + "|".join(sorted((re.escape(k) for k in TRIGGER_LEXICON), key=len, reverse=True)) + r")(?![^\W_])",
+    re.IGNORECASE,
+)
+
+
+def find_triggers(text: str, start: int, end: int) -> list[Trigger]:
+    """Trigger words in `text[start:end]`, offsets into `text`. Matching is done on the NFC form;
+    the offsets are mapped back so NFD input still gets offsets into the original string."""
+    piece = text[start:end]
+    nfc = unicodedata.normalize("NFC", piece)
+    if nfc == piece:
+        return [Trigger(start + m.start(), start + m.end(), text[start + m.start():start + m.end()])
+                for m in _TRIGGER_RE.finditer(piece)]
+    # map NFC offsets back to the original by normalising prefixes (rare path: NFD input)
+    triggers = []
+    for m in _TRIGGER_RE.finditer(nfc):
+        s = _nfc_to_original(piece, m.start())
+        e = _nfc_to_original(piece, m.end())
+        triggers.append(Trigger(start + s, start + e, text[start + s:start + e]))
+    return triggers
+
+
+def _nfc_to_original(piece: str, nfc_offset: int) -> int:
+    for i in range(len(piece) + 1):
+        if len(unicodedata.normalize("NFC", piece[:i])) >= nfc_offset:
+            return i
+    return len(piece)
+
+
+def trigger_class(trigger: Optional[Trigger]) -> str:
+    if trigger is None:
+        return "OTHER"
+    return TRIGGER_LEXICON.get(unicodedata.normalize("NFC", trigger.text).lower(), "OTHER")
+
+
+def find_trigger(text: str, person: Entity, sentence: tuple[int, int]) -> Optional[Trigger]:
+    """The governing trigger of a move of `person` in the sentence `[start, end)`: the first trigger of
+    the chain (triggers joined by commas / "và") nearest before the person; else the first after."""
+    triggers = find_triggers(text, *sentence)
+    before = [t for t in triggers if t.end <= person.start]
+    if before:
+        chain = [before[-1]]
+        for t in reversed(before[:-1]):
+            gap = text[t.end:chain[0].start]
+            if re.fullmatch(r"[\s,]*(?:và|,)?[\s,]*", gap):
+                chain.insert(0, t)
+            else:
+                break
+        return chain[0]
+    after = [t for t in triggers if t.start >= person.end]
+    return after[0] if after else None
+
+
+def assemble_events(doc: Document, sentences: list[tuple[int, int]], scores: Optional[dict[str, float]] = None) -> tuple[Event, ...]:
+    """Events for `doc` from its relations; `sentences` are (start, end) spans used to find triggers."""
+    entities = doc.entity_map()
+    events = []
+    for n, (person, (from_, to, dest)) in enumerate(
+        sorted(expected_arguments(doc).items(), key=lambda kv: entities[kv[0]].start), start=1
+    ):
+        ent = entities[person]
+        sentence = next(((s, e) for s, e in sentences if s <= ent.start < e), (0, len(doc.text)))
+        trigger = find_trigger(doc.text, ent, sentence)
+        events.append(Event(
+            id=f"E{n}", type=trigger_class(trigger), trigger=trigger, person=person,
+            from_=from_, to=to, destination=dest,
+            score=(scores or {}).get(person),
+        ))
+    return tuple(events)

@@ -1,0 +1,133 @@
+"""One test per class of validation error, plus the CLI contract and the gold annotations."""
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+
+import pytest
+
+from vntransfer.cli import main
+from vntransfer.document import Document
+from vntransfer.validation import validate_document
+
+from .conftest import ANNOTATIONS, ROOT
+
+
+def problems(d: dict) -> list[tuple[str, str]]:
+    return [(p.element, p.message) for p in validate_document(Document.from_dict(d))]
+
+
+def test_fixture_is_valid(transfer_dict):
+    assert problems(transfer_dict) == []
+
+
+def test_gold_annotations_are_valid(gold_documents):
+    for doc in gold_documents:
+        assert validate_document(doc) == [], doc.id
+
+
+def test_gold_texts_are_the_seed_files_byte_for_byte(gold_documents):
+    for doc in gold_documents:
+        with open(ROOT / "data" / f"{doc.id}.txt", encoding="utf-8", newline="") as f:
+            assert f.read() == doc.text
+
+
+def _mutate(d, fn):
+    d = copy.deepcopy(d)
+    fn(d)
+    return problems(d)
+
+
+@pytest.mark.parametrize("mutation, element, fragment", [
+    (lambda d: d["entities"][1].update(end=10_000), "T2", "outside the text"),
+    (lambda d: d["entities"][1].update(text="Nguyễn Văn B"), "T2", "!= text["),
+    (lambda d: d["entities"][1].update(type="PER"), "T2", "unknown entity type"),
+    (lambda d: d["entities"][3].update(end=d["entities"][3]["end"] - 1, text=d["entities"][3]["text"][:-1]), "T4", "cuts through a syllable"),
+    (lambda d: d["entities"][1].update(start=d["entities"][1]["start"] + 1, text=d["entities"][1]["text"][1:]), "T2", "cuts through a syllable"),
+    (lambda d: d["entities"][2].update(id="T2"), "T2", "id used 2 times"),
+])
+def test_entity_errors(transfer_dict, mutation, element, fragment):
+    found = _mutate(transfer_dict, mutation)
+    assert any(el == element and fragment in msg for el, msg in found), found
+
+
+def test_whitespace_at_span_edge(transfer_dict):
+    d = copy.deepcopy(transfer_dict)
+    e = d["entities"][1]
+    e.update(start=e["start"] - 1, text=d["text"][e["start"] - 1:e["end"]])
+    assert any("whitespace" in m for _, m in problems(d))
+
+
+def test_same_type_overlap(transfer_dict):
+    d = copy.deepcopy(transfer_dict)
+    s = d["text"].index("Sở Nội vụ")
+    d["entities"].append({"id": "T9", "type": "BODY", "start": s, "end": s + 9, "text": "Sở Nội vụ"})
+    assert any(el == "T9" and "same type" in m for el, m in problems(d))
+
+
+def test_only_locality_may_nest_in_body(transfer_dict):
+    d = copy.deepcopy(transfer_dict)
+    s = d["text"].index("Nội vụ")
+    d["entities"].append({"id": "T9", "type": "POSITION", "start": s, "end": s + 6, "text": "Nội vụ"})
+    assert any(el == "T9" and "only LOCALITY may sit inside BODY" in m for el, m in problems(d))
+
+
+@pytest.mark.parametrize("relation, fragment", [
+    ({"type": "MEMBER_OF", "head": "T2", "tail": "T3"}, "unknown relation type"),
+    ({"type": "HOLDS", "head": "T2", "tail": "T99"}, "missing or invalid entity T99"),
+    ({"type": "HOLDS", "head": "T3", "tail": "T2"}, "POSITION->PERSON not allowed"),
+    ({"type": "TRANSFERRED_TO", "head": "T2", "tail": "T3"}, "PERSON->POSITION not allowed"),
+    ({"type": "LOCATED_IN", "head": "T4", "tail": "T7"}, "not nested in body"),
+    ({"type": "HOLDS", "head": "T2", "tail": "T3"}, "duplicate relation"),
+])
+def test_relation_errors(transfer_dict, relation, fragment):
+    d = copy.deepcopy(transfer_dict)
+    d["relations"].append({"id": "R99", **relation})
+    found = problems(d)
+    assert any(el == "R99" and fragment in m for el, m in found), found
+
+
+@pytest.mark.parametrize("mutation, element, fragment", [
+    (lambda d: d["events"][0].update(type="MOVE"), "E1", "unknown event type"),
+    (lambda d: d["events"][0]["trigger"].update(text="bổ nhiệm"), "E1", "trigger"),
+    (lambda d: d["events"][0].update(person="T3"), "E1", "is not a PERSON"),
+    (lambda d: d["events"][0].update(to=[]), "E1", "'to'"),
+    (lambda d: d["events"][0].update(destination=[]), "E1", "'destination'"),
+    (lambda d: d["events"][0]["from"][0].update(body=None), "E1", "'from'"),
+    (lambda d: d.update(events=[]), "T2", "no event"),
+    (lambda d: d["events"].append(dict(d["events"][0], id="E2")), "E2", "second event"),
+])
+def test_event_errors(transfer_dict, mutation, element, fragment):
+    found = _mutate(transfer_dict, mutation)
+    assert any(el == element and fragment in m for el, m in found), found
+
+
+def test_event_for_person_who_does_not_move(transfer_dict):
+    d = copy.deepcopy(transfer_dict)
+    d["relations"] = [r for r in d["relations"] if r["type"] not in ("APPOINTED_TO", "TRANSFERRED_TO")]
+    assert any("has no APPOINTED_TO or TRANSFERRED_TO" in m for _, m in problems(d))
+
+
+def test_cli_reports_every_problem_with_file_and_id(tmp_path, transfer_dict, capsys):
+    d = copy.deepcopy(transfer_dict)
+    d["entities"][0]["type"] = "ORG"             # T1
+    d["relations"][0]["tail"] = "T42"            # R1
+    (tmp_path / "bad.json").write_text(json.dumps(d, ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "good.json").write_text(json.dumps(transfer_dict, ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "broken.jsonl").write_text('{"id": "x", "text": 3}\nnot json\n', encoding="utf-8")
+    assert main(["validate", str(tmp_path)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    bad = str(tmp_path / "bad.json")
+    assert any(line.startswith(f"{bad}: T1: unknown entity type") for line in out), out
+    assert any(line.startswith(f"{bad}: R1: ") for line in out), out
+    assert any(line.startswith(f"{tmp_path / 'broken.jsonl'}:1: x: ") and "'text' must be str" in line for line in out), out
+    assert any(line.startswith(f"{tmp_path / 'broken.jsonl'}:2: document: invalid JSON") for line in out), out
+    assert not any("good.json" in line for line in out)
+
+
+def test_cli_validate_annotations_passes():
+    r = subprocess.run([sys.executable, "-m", "vntransfer", "validate", str(ANNOTATIONS)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout == ""
