@@ -1,0 +1,189 @@
+"""Text -> Document: the extractor that applications use (`vntransfer.load().predict(text)`).
+
+A saved model directory is self-contained: `config.json` (encoder), `model.safetensors` (all
+weights), the tokenizer files and `vntransfer.json` (labels, segmenter and versions).
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Optional, Union
+
+import torch
+
+from . import __version__
+from .batching import Example, candidate_pairs, collate, pair_features
+from .decoding import decode_entities
+from .document import Document, Entity, Relation
+from .events import assemble_events
+from .model import RELATION_LABELS, TAGS, TransferExtractorModel
+from .schema import ENTITY_TYPES, RELATION_TYPES
+from .tensors import WordEncoder
+from .words import segment_words, segmenter_info
+
+WEIGHTS = "model.safetensors"
+SETTINGS = "vntransfer.json"
+DEFAULT_MODEL = Path(__file__).resolve().parents[2] / "models" / "default"
+
+
+class ModelLoadError(RuntimeError):
+    """A model directory that cannot be loaded; the message names the missing or bad file."""
+
+
+@dataclass
+class ExtractorSettings:
+    max_length: int = 256
+    stride: int = 32
+    segment: bool = True
+    relation_threshold: float = 0.5
+    extra: dict = field(default_factory=dict)
+
+
+class Extractor:
+    def __init__(self, model: TransferExtractorModel, tokenizer, settings: Optional[ExtractorSettings] = None):
+        self.model = model.eval()
+        self.tokenizer = tokenizer
+        self.settings = settings or ExtractorSettings()
+        self.encoder = WordEncoder(tokenizer, self.settings.max_length, self.settings.stride)
+
+    # -- prediction ----------------------------------------------------------------------------
+    def predict(self, text: str, id: str = "") -> Document:
+        return self.predict_many([text], ids=[id])[0]
+
+    @torch.inference_mode()
+    def predict_many(self, texts: Iterable[str], batch_size: int = 16, ids: Optional[list[str]] = None) -> list[Document]:
+        texts = list(texts)
+        for i, t in enumerate(texts):
+            if not isinstance(t, str):
+                raise TypeError(f"text #{i} must be str, got {type(t).__name__}")
+        ids = ids or [str(i) for i in range(len(texts))]
+        return [self._predict_one(t, ident, batch_size) for t, ident in zip(texts, ids)]
+
+    def _predict_one(self, text: str, ident: str, batch_size: int) -> Document:
+        if not text.strip():
+            return Document(ident, text)
+        sentences = segment_words(text, segment=self.settings.segment)
+        entities: list[tuple[int, int, str, float]] = []  # start, end, type, score
+        relations: list[tuple[int, int, str, float]] = []  # head idx, tail idx (into entities)
+        # a batch holds whole sentences, so overlapping windows of a sentence are decoded together
+        for lo in range(0, len(sentences), batch_size):
+            chunk = list(enumerate(sentences[lo:lo + batch_size], start=lo))
+            examples = [Example(w, s) for si, s in chunk for w in self.encoder.windows(s, si)]
+            batch = collate(examples, self.tokenizer.pad_token_id, with_gold=False)
+            states = self.model.syllable_states(batch["input_ids"], batch["attention_mask"],
+                                                batch["syllable_token"], batch["syllable_slot"])
+            probs = self.model.entity_logits(states).softmax(-1)
+            for si, sentence in chunk:
+                rows = [k for k, x in enumerate(examples) if x.window.sentence == si]
+                merged = torch.zeros(len(sentence.syllables), len(ENTITY_TYPES), len(TAGS))
+                count = torch.zeros(len(sentence.syllables), 1, 1)
+                for k in rows:
+                    w = examples[k].window
+                    n = w.last - w.first + 1
+                    merged[w.first:w.last + 1] += probs[k, :n]
+                    count[w.first:w.last + 1] += 1
+                spans = decode_entities(merged / count.clamp(min=1))
+                base = len(entities)
+                for first, last, t, score in spans:
+                    entities.append((sentence.syllables[first].start, sentence.syllables[last].end, ENTITY_TYPES[t], score))
+                relations.extend(self._relations(states, examples, rows, spans, base))
+        return self._document(ident, text, entities, relations, sentences)
+
+    def _relations(self, states, examples, rows, spans, base):
+        done, out = set(), []
+        for k in rows:
+            w = examples[k].window
+            inside = [(i, (f - w.first, l - w.first, t)) for i, (f, l, t, _) in enumerate(spans) if f >= w.first and l <= w.last]
+            local = [e for _, e in inside]
+            pairs = [(a, b) for a, b in candidate_pairs(local) if (inside[a][0], inside[b][0]) not in done]
+            if not pairs:
+                continue
+            feats = torch.tensor([pair_features(k, local[a], local[b]) for a, b in pairs], dtype=torch.long)
+            p = self.model.relation_logits(states, feats).softmax(-1)
+            score, label = p.max(-1)
+            for (a, b), lab, sc in zip(pairs, label.tolist(), score.tolist()):
+                done.add((inside[a][0], inside[b][0]))
+                if lab != 0 and sc >= self.settings.relation_threshold:
+                    out.append((base + inside[a][0], base + inside[b][0], RELATION_LABELS[lab], sc))
+        return out
+
+    def _document(self, ident, text, entities, relations, sentences) -> Document:
+        order = sorted(range(len(entities)), key=lambda i: (entities[i][0], -entities[i][1]))
+        new_id = {old: f"T{n}" for n, old in enumerate(order, start=1)}
+        ents = tuple(Entity(new_id[i], entities[i][2], entities[i][0], entities[i][1],
+                            text[entities[i][0]:entities[i][1]], entities[i][3]) for i in order)
+        rels = tuple(Relation(f"R{n}", lab, new_id[h], new_id[t], sc)
+                     for n, (h, t, lab, sc) in enumerate(sorted(relations, key=lambda r: (entities[r[0]][0], entities[r[1]][0])), 1))
+        doc = Document(ident, text, ents, rels)
+        move_scores: dict[str, float] = {}
+        for r in rels:
+            if r.type in ("APPOINTED_TO", "TRANSFERRED_TO"):
+                move_scores[r.head] = max(move_scores.get(r.head, 0.0), r.score or 0.0)
+        events = assemble_events(doc, [(s.start, s.end) for s in sentences], move_scores)
+        return Document(ident, text, ents, rels, events)
+
+    # -- persistence ---------------------------------------------------------------------------
+    def save(self, directory: Union[str, Path], extra: Optional[dict] = None) -> Path:
+        from safetensors.torch import save_file
+
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        self.model.encoder.config.save_pretrained(directory)
+        self.tokenizer.save_pretrained(directory)
+        state = {k: v.contiguous() for k, v in self.model.state_dict().items()}
+        save_file(state, str(directory / WEIGHTS), metadata={"format": "pt"})
+        settings = {
+            "package_version": __version__,
+            "entity_types": list(ENTITY_TYPES),
+            "tags": list(TAGS),
+            "relation_labels": list(RELATION_LABELS),
+            "segmenter": segmenter_info() if self.settings.segment else {"name": "none"},
+            "max_length": self.settings.max_length,
+            "stride": self.settings.stride,
+            "segment": self.settings.segment,
+            "relation_threshold": self.settings.relation_threshold,
+            **self.settings.extra,
+            **(extra or {}),
+        }
+        (directory / SETTINGS).write_text(json.dumps(settings, ensure_ascii=False, indent=1), encoding="utf-8")
+        return directory
+
+
+def load(path: Union[str, Path, None] = None) -> Extractor:
+    """Load a saved extractor; by default `$VNTRANSFER_MODEL` or the shipped `models/default`."""
+    from safetensors import SafetensorError
+    from safetensors.torch import load_file
+    from transformers import AutoConfig, AutoModel, AutoTokenizer
+
+    directory = Path(path or os.environ.get("VNTRANSFER_MODEL") or DEFAULT_MODEL)
+    if not directory.is_dir():
+        raise ModelLoadError(f"{directory}: no such model directory (train one with `python train.py`)")
+    for name in ("config.json", WEIGHTS, SETTINGS):
+        if not (directory / name).is_file():
+            raise ModelLoadError(f"{directory / name}: missing from the model directory")
+    try:
+        settings = json.loads((directory / SETTINGS).read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ModelLoadError(f"{directory / SETTINGS}: not valid JSON ({exc})") from None
+    if settings.get("entity_types") != list(ENTITY_TYPES) or settings.get("relation_labels") != list(RELATION_LABELS):
+        raise ModelLoadError(f"{directory / SETTINGS}: label maps differ from this version's schema")
+    try:
+        config = AutoConfig.from_pretrained(directory)
+        tokenizer = AutoTokenizer.from_pretrained(directory, use_fast=False)
+    except (OSError, ValueError) as exc:
+        raise ModelLoadError(f"{directory}: cannot load config or tokenizer: {exc}") from None
+    model = TransferExtractorModel(AutoModel.from_config(config))
+    try:
+        state = load_file(str(directory / WEIGHTS))
+    except (SafetensorError, OSError) as exc:
+        raise ModelLoadError(f"{directory / WEIGHTS}: unreadable safetensors file ({exc})") from None
+    missing, unexpected = model.load_state_dict(state, strict=False)
+    if missing or unexpected:
+        raise ModelLoadError(f"{directory / WEIGHTS}: weights do not match the model "
+                             f"(missing {missing[:3]}, unexpected {unexpected[:3]})")
+    known = {"max_length", "stride", "segment", "relation_threshold"}
+    extractor_settings = ExtractorSettings(**{k: settings[k] for k in known if k in settings},
+                                           extra={k: v for k, v in settings.items() if k not in known})
+    return Extractor(model, tokenizer, extractor_settings)

@@ -1,0 +1,117 @@
+"""Words -> encoder inputs: word-by-word sub-word encoding (no fast tokenizer needed), windows with
+overlap, and the map from each syllable to the sub-token that represents it.
+
+Each word is encoded on its own (`tokenizer.tokenize(word)`), as SpERT does, so slow tokenizers such
+as PhoBERT's work. A syllable is represented by the sub-token holding its first character plus an
+embedding of its place in the word (`syllable_slot`), so an entity boundary inside a segmented word
+(`Phó Trưởng | phòng ...` inside `Trưởng_phòng`) stays predictable.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .words import Sentence, form_syllables, word_string
+
+#: places in a word the slot embedding tells apart: (index in word capped at 3) x (is last syllable)
+N_SYLLABLE_SLOTS = 8
+
+
+@dataclass(frozen=True)
+class Window:
+    """One encoder input: sub-token ids and, for syllables `[first, last]` of `sentence`, the
+    position of their representing sub-token and their slot in the word."""
+
+    sentence: int
+    first: int
+    last: int
+    input_ids: tuple[int, ...]
+    syllable_token: tuple[int, ...]
+    syllable_slot: tuple[int, ...]
+
+
+def _piece_length(piece: str) -> int:
+    for mark in ("@@",):
+        if piece.endswith(mark):
+            piece = piece[: -len(mark)]
+    for mark in ("Ġ", "▁", "##"):
+        if piece.startswith(mark):
+            piece = piece[len(mark):]
+    return len(piece)
+
+
+class WordEncoder:
+    """Encodes words with a Hugging Face tokenizer, caching each word's pieces."""
+
+    def __init__(self, tokenizer, max_length: int = 256, stride: int = 32):
+        self.tokenizer = tokenizer
+        self.max_length = max_length
+        self.stride = stride
+        self._cache: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {}
+
+    def encode_word(self, word: str, syllable_starts: list[int]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """(sub-token ids, index of the sub-token holding each syllable's first character)."""
+        key = word
+        if key in self._cache:
+            return self._cache[key]
+        pieces = self.tokenizer.tokenize(word) or [self.tokenizer.unk_token]
+        ids = tuple(self.tokenizer.convert_tokens_to_ids(pieces))
+        lengths = [_piece_length(p) for p in pieces]
+        owners = []
+        if sum(lengths) == len(word):
+            ends, total = [], 0
+            for n in lengths:
+                total += n
+                ends.append(total)
+            for c in syllable_starts:
+                owners.append(next(i for i, e in enumerate(ends) if c < e))
+        else:  # unknown characters changed the pieces' lengths: spread syllables proportionally
+            owners = [min(len(ids) - 1, c * len(ids) // max(1, len(word))) for c in syllable_starts]
+        self._cache[key] = (ids, tuple(owners))
+        return self._cache[key]
+
+    def windows(self, sentence: Sentence, index: int) -> list[Window]:
+        """Windows over the sentence: at most `max_length` positions with special tokens, consecutive
+        windows overlapping by about `stride` sub-tokens of whole words."""
+        words = []
+        for w in sentence.words:
+            form = word_string(sentence, w)
+            starts, pos = [], 0
+            for syllable in form_syllables(sentence, w):
+                starts.append(pos)
+                pos += len(syllable) + 1  # the joining "_"
+            ids, owners = self.encode_word(form, starts)
+            n = w.last - w.first + 1
+            slots = [min(k, 3) * 2 + (1 if k == n - 1 else 0) for k in range(n)]
+            words.append((w, ids, owners, slots))
+        budget = self.max_length - 2
+        out, i = [], 0
+        while i < len(words):
+            j, size = i, 0
+            while j < len(words) and size + len(words[j][1]) <= budget:
+                size += len(words[j][1])
+                j += 1
+            if j == i:  # one word longer than the budget: truncate its pieces
+                j = i + 1
+            out.append(self._window(words[i:j], index))
+            if j >= len(words):
+                break
+            # next window starts so that about `stride` sub-tokens overlap
+            back, k = 0, j
+            while k - 1 > i and back + len(words[k - 1][1]) <= self.stride:
+                k -= 1
+                back += len(words[k][1])
+            i = k
+        return out
+
+    def _window(self, words, index: int) -> Window:
+        tok = self.tokenizer
+        ids, syl_token, syl_slot = [tok.cls_token_id], [], []
+        budget = self.max_length - 1
+        for w, word_ids, owners, slots in words:
+            offset = len(ids)
+            ids.extend(word_ids)
+            for owner, slot in zip(owners, slots):
+                syl_token.append(min(offset + owner, budget - 1))
+                syl_slot.append(slot)
+        ids = ids[:budget] + [tok.sep_token_id]
+        return Window(index, words[0][0].first, words[-1][0].last, tuple(ids), tuple(syl_token), tuple(syl_slot))

@@ -1,0 +1,228 @@
+"""Training: gold documents -> a saved extractor, with per-epoch held-out evaluation and
+checkpoints that resume after a crash."""
+from __future__ import annotations
+
+import json
+import logging
+import math
+import random
+import shutil
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Optional
+
+import torch
+from torch.nn import functional as F
+
+from .batching import collate, document_examples
+from .corpus import load_documents
+from .document import Document
+from .evaluation import score_documents
+from .pipeline import Extractor, ExtractorSettings
+from .model import TransferExtractorModel
+from .tensors import WordEncoder
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_ENCODER = "default"
+
+
+@dataclass
+class TrainingArguments:
+    """Arguments of `train.py` (command line, or one JSON file given as the only argument)."""
+
+    train: list[str] = field(default_factory=lambda: ["annotations"],
+                             metadata={"help": "SPEC.md JSON/JSONL files or folders to train on (folders: *.json at top level)"})
+    dev: list[str] = field(default_factory=lambda: ["annotations/004_6493302f74c6b2c4.json"],
+                           metadata={"help": "held-out documents evaluated after each epoch; the best epoch is kept. "
+                                             "They are removed from the training set."})
+    encoder: str = field(default=DEFAULT_ENCODER, metadata={
+        "help": "Hugging Face id or local path of the encoder (e.g. vinai/phobert-base-v2), or 'default' to build "
+                "the offline PhoBERT-style encoder from the training texts into encoder_dir"})
+    encoder_dir: str = field(default="models/encoder", metadata={"help": "where the default encoder is built / read"})
+    output_dir: str = field(default="models/default", metadata={"help": "the best model is saved here"})
+    checkpoint_dir: str = field(default="runs/checkpoint", metadata={"help": "last-epoch checkpoint for resuming"})
+    resume: bool = field(default=True, metadata={"help": "resume from checkpoint_dir if it holds a checkpoint of this run"})
+    epochs: int = field(default=30, metadata={"help": "training epochs"})
+    batch_size: int = field(default=8, metadata={"help": "windows per batch"})
+    learning_rate: float = field(default=1e-3, metadata={"help": "peak learning rate of heads (and of a default encoder)"})
+    encoder_learning_rate: float = field(default=0.0, metadata={"help": "learning rate of a pretrained encoder; 0 = learning_rate"})
+    warmup_ratio: float = field(default=0.1, metadata={"help": "linear warm-up share of the steps"})
+    weight_decay: float = field(default=0.01, metadata={"help": "AdamW weight decay"})
+    max_length: int = field(default=256, metadata={"help": "encoder positions per window, special tokens included"})
+    stride: int = field(default=32, metadata={"help": "sub-tokens of overlap between windows of a long sentence"})
+    segment: bool = field(default=True, metadata={"help": "word-segment with underthesea (PhoBERT input)"})
+    seed: int = field(default=13, metadata={"help": "random seed (weights, shuffling, dropout)"})
+    progress: bool = field(default=True, metadata={"help": "show progress bars"})
+
+    def __post_init__(self):
+        if self.epochs < 1 or self.batch_size < 1:
+            raise ValueError("epochs and batch_size must be >= 1")
+        if not 0 <= self.warmup_ratio < 1:
+            raise ValueError("warmup_ratio must be in [0, 1)")
+        if self.max_length < 8:
+            raise ValueError("max_length must be >= 8")
+
+
+def _top_level(paths: list[str]) -> list[Path]:
+    out = []
+    for p in map(Path, paths):
+        out.extend(sorted(p.glob("*.json")) + sorted(p.glob("*.jsonl")) if p.is_dir() else [p])
+    return out
+
+
+def build_encoder(args: TrainingArguments, texts: list[str]):
+    """(encoder module, tokenizer, is_pretrained)."""
+    from transformers import AutoModel, AutoTokenizer
+
+    source = args.encoder
+    pretrained = True
+    if source == DEFAULT_ENCODER:
+        from .encoder_builder import build_default_encoder
+
+        source = args.encoder_dir
+        if not (Path(source) / "config.json").exists():
+            logger.info("building the default encoder in %s", source)
+            build_default_encoder(texts, source, max_length=args.max_length, seed=args.seed)
+        pretrained = (Path(source) / "pretrained.json").exists()  # written by masked-LM pretraining
+    tokenizer = AutoTokenizer.from_pretrained(source, use_fast=False)
+    return AutoModel.from_pretrained(source), tokenizer, pretrained
+
+
+def train(args: TrainingArguments, train_docs: Optional[list[Document]] = None,
+          dev_docs: Optional[list[Document]] = None, save: bool = True) -> tuple[Extractor, list[dict]]:
+    """Train and return the best extractor (by dev entity F1, or the last epoch without dev) and the
+    per-epoch history. Documents can be given directly (cross-validation) instead of paths."""
+    random.seed(args.seed)
+    torch.manual_seed(args.seed)
+    dev_docs = load_documents(_top_level(args.dev)) if dev_docs is None and args.dev else (dev_docs or [])
+    if train_docs is None:
+        dev_ids = {d.id for d in dev_docs}
+        train_docs = [d for d in load_documents(_top_level(args.train)) if d.id not in dev_ids]
+    if not train_docs:
+        raise ValueError("no training documents")
+    encoder, tokenizer, pretrained = build_encoder(args, [d.text for d in train_docs])
+    model = TransferExtractorModel(encoder)
+    settings = ExtractorSettings(max_length=args.max_length, stride=args.stride, segment=args.segment)
+    extractor = Extractor(model, tokenizer, settings)
+    examples = [x for d in train_docs for x in document_examples(d, extractor.encoder, args.segment)]
+    steps_per_epoch = math.ceil(len(examples) / args.batch_size)
+    total = steps_per_epoch * args.epochs
+
+    enc_lr = args.encoder_learning_rate or args.learning_rate
+    groups = [{"params": [p for n, p in model.named_parameters() if n.startswith("encoder.")], "lr": enc_lr},
+              {"params": [p for n, p in model.named_parameters() if not n.startswith("encoder.")], "lr": args.learning_rate}]
+    optimizer = torch.optim.AdamW(groups, weight_decay=args.weight_decay)
+    warmup = max(1, int(total * args.warmup_ratio))
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / max(1, total - warmup))))
+
+    fingerprint = _fingerprint(args, train_docs)
+    start_epoch, history, best = 0, [], -1.0
+    ckpt = Path(args.checkpoint_dir)
+    if args.resume and (ckpt / "state.pt").exists():
+        state = torch.load(ckpt / "state.pt", weights_only=True)
+        if state.get("fingerprint") == fingerprint:
+            from safetensors.torch import load_file
+
+            model.load_state_dict(load_file(str(ckpt / "model.safetensors")))
+            optimizer.load_state_dict(state["optimizer"])
+            scheduler.load_state_dict(state["scheduler"])
+            start_epoch = int(state["epoch"])
+            history = json.loads(state["history"])
+            best = float(state["best"])
+            logger.info("resumed from %s after epoch %d", ckpt, start_epoch)
+        else:
+            logger.warning("checkpoint in %s belongs to another run; starting afresh", ckpt)
+
+    for epoch in range(start_epoch, args.epochs):
+        model.train()
+        rng = random.Random(args.seed + epoch)
+        torch.manual_seed(args.seed + epoch)
+        order = list(range(len(examples)))
+        rng.shuffle(order)
+        losses = []
+        bar = _progress(range(steps_per_epoch), args.progress, f"epoch {epoch + 1}/{args.epochs}")
+        for step in bar:
+            batch = collate([examples[i] for i in order[step * args.batch_size:(step + 1) * args.batch_size]], tokenizer.pad_token_id)
+            loss = training_loss(model, batch)
+            optimizer.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+            scheduler.step()
+            losses.append(loss.item())
+            if hasattr(bar, "set_postfix"):
+                bar.set_postfix(loss=f"{sum(losses) / len(losses):.4f}")
+        model.eval()
+        record = {"epoch": epoch + 1, "loss": sum(losses) / max(1, len(losses))}
+        if dev_docs:
+            scores = score_documents(dev_docs, extractor.predict_many([d.text for d in dev_docs], ids=[d.id for d in dev_docs]))
+            record.update(dev_entity_f1=scores["entities"]["micro"]["f1"], dev_relation_f1=scores["relations"]["strict"]["micro"]["f1"])
+        history.append(record)
+        logger.info("epoch %s", record)
+        metric = record.get("dev_entity_f1", record["epoch"])
+        if save and metric > best:
+            best = metric
+            extractor.save(args.output_dir, extra={"training": _summary(args, train_docs, dev_docs, history, pretrained)})
+        elif not save:
+            best = max(best, metric)
+        if save:
+            _checkpoint(ckpt, model, optimizer, scheduler, epoch + 1, history, best, fingerprint)
+    if save:
+        # refresh the training summary (full history) beside the best weights
+        settings_path = Path(args.output_dir) / "vntransfer.json"
+        data = json.loads(settings_path.read_text(encoding="utf-8"))
+        data["training"] = _summary(args, train_docs, dev_docs, history, pretrained)
+        settings_path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        shutil.rmtree(ckpt, ignore_errors=True)
+        from .pipeline import load
+
+        return load(args.output_dir), history
+    return extractor, history
+
+
+def training_loss(model: TransferExtractorModel, batch: dict) -> torch.Tensor:
+    states = model.syllable_states(batch["input_ids"], batch["attention_mask"], batch["syllable_token"], batch["syllable_slot"])
+    logits = model.entity_logits(states)
+    loss = F.cross_entropy(logits.reshape(-1, logits.size(-1)), batch["tags"].reshape(-1), ignore_index=-100)
+    if batch["pairs"].numel():
+        rel = model.relation_logits(states, batch["pairs"])
+        loss = loss + F.cross_entropy(rel, batch["relation_labels"])
+    return loss
+
+
+def _progress(it, enabled: bool, desc: str):
+    if not enabled:
+        return it
+    from tqdm.auto import tqdm
+
+    return tqdm(it, desc=desc, leave=False)
+
+
+def _fingerprint(args: TrainingArguments, docs: list[Document]) -> str:
+    import hashlib
+
+    keep = {k: v for k, v in asdict(args).items() if k not in ("resume", "progress", "output_dir", "checkpoint_dir")}
+    h = hashlib.sha256(json.dumps(keep, sort_keys=True).encode())
+    for d in docs:
+        h.update(json.dumps(d.to_dict(), sort_keys=True, ensure_ascii=False).encode())
+    return h.hexdigest()
+
+
+def _checkpoint(ckpt: Path, model, optimizer, scheduler, epoch, history, best, fingerprint) -> None:
+    from safetensors.torch import save_file
+
+    tmp = ckpt.with_name(ckpt.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    save_file({k: v.contiguous() for k, v in model.state_dict().items()}, str(tmp / "model.safetensors"))
+    torch.save({"optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict(), "epoch": epoch,
+                "history": json.dumps(history), "best": best, "fingerprint": fingerprint}, tmp / "state.pt")
+    shutil.rmtree(ckpt, ignore_errors=True)
+    tmp.rename(ckpt)  # a crash mid-write leaves the previous checkpoint intact
+
+
+def _summary(args, train_docs, dev_docs, history, pretrained) -> dict:
+    return {"arguments": asdict(args), "train_documents": [d.id for d in train_docs],
+            "dev_documents": [d.id for d in dev_docs], "encoder_pretrained": pretrained, "history": history}

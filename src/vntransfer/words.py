@@ -1,0 +1,112 @@
+"""Text -> sentences -> syllables -> segmented words, keeping offsets into the text as given.
+
+Word segmentation is underthesea's `word_tokenize` (PhoBERT expects words joined with `_`). Its
+output may be normalised (it rewrites `Uỷ` as `Ủy`), so it is never used for offsets: only the number
+of syllables in each of its words is read, and the words are rebuilt from our own syllables. Where the
+counts disagree the sentence falls back to one word per syllable.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .syllables import Syllable, split_syllables
+
+#: a sentence longer than this many syllables is cut into pieces before segmentation and encoding
+MAX_SENTENCE_SYLLABLES = 200
+
+# sentence end: . ! ? … (and closing quotes/brackets) followed by space and a capital, digit or quote
+_SENTENCE_END = re.compile(r"[.!?…]+[\"”’)\]]*(?=\s+[\"“‘(\[]?[^\W\d_a-zđ]|\s+\d|\s*$)|;(?=\s*\n)")
+
+
+@dataclass(frozen=True)
+class Word:
+    """A segmented word: syllables `[first, last]` (indices into the sentence's syllables)."""
+
+    first: int
+    last: int
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    syllables: tuple[Syllable, ...]
+    words: tuple[Word, ...]
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) spans of sentences: lines are split at sentence-final punctuation; blank text
+    between them is dropped. Headlines and captions are lines of their own."""
+    spans = []
+    for line in re.finditer(r"[^\n]+", text):
+        start = line.start()
+        for m in _SENTENCE_END.finditer(text, line.start(), line.end()):
+            spans.append((start, m.end()))
+            start = m.end()
+        spans.append((start, line.end()))
+    out = []
+    for s, e in spans:
+        piece = text[s:e]
+        stripped = piece.strip()
+        if stripped:
+            lead = len(piece) - len(piece.lstrip())
+            out.append((s + lead, s + lead + len(stripped)))
+    return out
+
+
+def segmenter_info() -> dict:
+    import importlib.metadata as md
+
+    return {"name": "underthesea.word_tokenize", "version": md.version("underthesea")}
+
+
+@lru_cache(maxsize=1)
+def _word_tokenize():
+    from underthesea import word_tokenize
+
+    return word_tokenize
+
+
+def group_words(syllables: list[Syllable]) -> list[Word]:
+    """Group syllables into underthesea words; one word per syllable where segmentation disagrees."""
+    if not syllables:
+        return []
+    line = " ".join(unicodedata.normalize("NFC", s.text) for s in syllables)
+    try:
+        segmented = _word_tokenize()(line)
+    except Exception:  # a segmenter failure must not lose the text
+        segmented = None
+    sizes = [len(split_syllables(w)) for w in segmented] if segmented else []
+    if sum(sizes) != len(syllables) or any(n == 0 for n in sizes):
+        return [Word(i, i) for i in range(len(syllables))]
+    words, i = [], 0
+    for n in sizes:
+        words.append(Word(i, i + n - 1))
+        i += n
+    return words
+
+
+def segment_words(text: str, segment: bool = True) -> list[Sentence]:
+    """Sentences of `text` with syllables and words; long sentences are cut into pieces of at most
+    MAX_SENTENCE_SYLLABLES syllables (the encoder windows them further if needed)."""
+    sentences = []
+    for start, end in split_sentences(text):
+        syllables = split_syllables(text, start, end)
+        for k in range(0, len(syllables), MAX_SENTENCE_SYLLABLES):
+            piece = syllables[k:k + MAX_SENTENCE_SYLLABLES]
+            words = group_words(piece) if segment else [Word(i, i) for i in range(len(piece))]
+            sentences.append(Sentence(piece[0].start, piece[-1].end, tuple(piece), tuple(words)))
+    return sentences
+
+
+def form_syllables(sentence: Sentence, word: Word) -> list[str]:
+    """The syllables of a word as the encoder sees them (NFC)."""
+    return [unicodedata.normalize("NFC", s.text) for s in sentence.syllables[word.first:word.last + 1]]
+
+
+def word_string(sentence: Sentence, word: Word) -> str:
+    """The PhoBERT form of a word: its syllables (NFC) joined with `_`."""
+    return "_".join(form_syllables(sentence, word))
