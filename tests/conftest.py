@@ -55,3 +55,46 @@ def gold_documents() -> list[Document]:
     docs = load_documents(sorted(ANNOTATIONS.glob("*.json")))
     assert len(docs) == 5
     return docs
+
+
+def make_phobert_style_encoder(directory: Path, texts: list[str], hidden: int = 32, layers: int = 1) -> Path:
+    """A tiny RoBERTa and a PhoBERT-style tokenizer (fairseq vocab.txt + bpe.codes, `@@` pieces),
+    made here so that tests take the code path of `vinai/phobert-base-v2` without downloading it."""
+    import torch
+    from transformers import AutoModel, PhobertTokenizer, RobertaConfig
+
+    directory.mkdir(parents=True, exist_ok=True)
+    chars = sorted({c for t in texts for c in t if not c.isspace()} | set("_"))
+    (directory / "vocab.txt").write_text("".join(f"{c} 1\n{c}@@ 1\n" for c in chars) + "<mask> 1\n", encoding="utf-8")
+    (directory / "bpe.codes").write_text("N g</w> 1\n", encoding="utf-8")
+    tokenizer = PhobertTokenizer(str(directory / "vocab.txt"), str(directory / "bpe.codes"))
+    tokenizer.save_pretrained(directory)
+    config = RobertaConfig(vocab_size=len(tokenizer), hidden_size=hidden, num_hidden_layers=layers, num_attention_heads=2,
+                           intermediate_size=2 * hidden, max_position_embeddings=258, type_vocab_size=1,
+                           pad_token_id=tokenizer.pad_token_id, bos_token_id=tokenizer.bos_token_id,
+                           eos_token_id=tokenizer.eos_token_id)
+    torch.manual_seed(0)
+    AutoModel.from_config(config).save_pretrained(directory)
+    return directory
+
+
+OVERFIT_SENTENCES = [
+    ("Ban Thường vụ Tỉnh ủy điều động ông Nguyễn Văn An, Phó Giám đốc Sở Y tế, giữ chức Giám đốc Sở Nội vụ tỉnh Lào Cai.",
+     [("BODY", "Ban Thường vụ Tỉnh ủy"), ("PERSON", "Nguyễn Văn An"), ("POSITION", "Phó Giám đốc"), ("BODY", "Sở Y tế"),
+      ("POSITION", "Giám đốc", 1), ("BODY", "Sở Nội vụ tỉnh Lào Cai"), ("LOCALITY", "tỉnh Lào Cai")],
+     [("HOLDS", "T2", "T3"), ("OF", "T3", "T4"), ("APPOINTED_TO", "T2", "T5"), ("OF", "T5", "T6"), ("LOCATED_IN", "T6", "T7")]),
+    ("Đồng chí Trần Thị Bình, Bí thư Huyện ủy Sa Pa, được luân chuyển về Ban Tổ chức Tỉnh ủy.",
+     [("PERSON", "Trần Thị Bình"), ("POSITION", "Bí thư"), ("BODY", "Huyện ủy Sa Pa"), ("LOCALITY", "Sa Pa"),
+      ("BODY", "Ban Tổ chức Tỉnh ủy")],
+     [("HOLDS", "T1", "T2"), ("OF", "T2", "T3"), ("LOCATED_IN", "T3", "T4"), ("TRANSFERRED_TO", "T1", "T5")]),
+]
+
+
+def overfit_documents() -> list[Document]:
+    from vntransfer.events import assemble_events
+
+    docs = []
+    for n, (text, ents, rels) in enumerate(OVERFIT_SENTENCES):
+        d = Document.from_dict(make_doc(text, ents, rels, id=f"s{n}"))
+        docs.append(Document(d.id, d.text, d.entities, d.relations, assemble_events(d, [(0, len(text))])))
+    return docs

@@ -3,4 +3,12 @@ from .document import Document, Entity, Event, Relation, Slot, Trigger
 
 __version__ = "0.1.0"
 
-__all__ = ["Document", "Entity", "Event", "Relation", "Slot", "Trigger", "__version__"]
+
+def load(path=None):
+    """Load an extractor (default: `$VNTRANSFER_MODEL` or the shipped `models/default`)."""
+    from .pipeline import load as _load
+
+    return _load(path)
+
+
+__all__ = ["Document", "Entity", "Event", "Relation", "Slot", "Trigger", "load", "__version__"]

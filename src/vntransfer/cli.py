@@ -83,6 +83,65 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_predict(args: argparse.Namespace) -> int:
+    """SPEC.md batch prediction: JSONL in, one Document JSON (or an error record) per line out.
+    Plain .txt files given as arguments are predicted into --output-dir as <stem>.json."""
+    import json
+
+    from .pipeline import load
+
+    extractor = load(args.model)
+    if args.files:
+        out_dir = Path(args.output_dir or ".")
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for f in args.files:
+            path = Path(f)
+            with path.open(encoding="utf-8", newline="") as fh:
+                doc = extractor.predict(fh.read(), id=path.stem)
+            write_document(doc, out_dir / f"{path.stem}.json")
+        return 0
+    src = sys.stdin if args.input in (None, "-") else open(args.input, encoding="utf-8")
+    dst = sys.stdout if args.output in (None, "-") else open(args.output, "w", encoding="utf-8")
+    failed = 0
+    pending: list[tuple[int, object]] = []  # (line number, record or error dict)
+
+    def flush():
+        texts = [(n, r) for n, r in pending if "error" not in r]
+        docs = extractor.predict_many([r["text"] for _, r in texts], batch_size=args.batch_size,
+                                      ids=[r["id"] for _, r in texts]) if texts else []
+        by_line = {n: d.to_dict() for (n, _), d in zip(texts, docs)}
+        for n, r in pending:
+            dst.write(json.dumps(by_line.get(n, r), ensure_ascii=False) + "\n")
+        dst.flush()
+        pending.clear()
+
+    for n, line in enumerate(src, start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+            if not isinstance(obj, dict):
+                raise ValueError("a line must be a JSON object")
+            ident = obj.get("id")
+            if not isinstance(ident, (str, int)) or isinstance(ident, bool):
+                raise ValueError("missing 'id'")
+            if not isinstance(obj.get("text"), str):
+                raise ValueError("missing 'text' or not a string")
+            pending.append((n, {"id": str(ident), "text": obj["text"]}))
+        except ValueError as exc:
+            ident = obj.get("id") if isinstance(locals().get("obj"), dict) else None
+            print(f"line {n}: {exc}", file=sys.stderr)
+            pending.append((n, {"id": ident, "error": f"line {n}: {exc}"}))
+            failed += 1
+        if len(pending) >= args.batch_size:
+            flush()
+        obj = None
+    flush()
+    if failed:
+        print(f"{failed} line(s) failed", file=sys.stderr)
+    return 1 if failed else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="vntransfer", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -109,6 +168,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+")
     p.add_argument("--out", help="output file (default: stdout)")
     p.set_defaults(func=cmd_to_bio)
+
+    p = sub.add_parser("predict", help="extract entities, relations and events (SPEC.md batch contract)")
+    p.add_argument("files", nargs="*", help="plain-text files to predict into --output-dir (else JSONL via --input)")
+    p.add_argument("--input", help="JSONL with 'id' and 'text' per line (default: stdin)")
+    p.add_argument("--output", help="JSONL of SPEC.md documents, same order and ids (default: stdout)")
+    p.add_argument("--output-dir", help="folder for the predictions of plain-text files")
+    p.add_argument("--model", help="model directory (default: $VNTRANSFER_MODEL or models/default)")
+    p.add_argument("--batch-size", type=int, default=16)
+    p.set_defaults(func=cmd_predict)
 
     p = sub.add_parser("agreement", help="inter-annotator agreement between two passes")
     p.add_argument("pass_a")

@@ -11,7 +11,7 @@ import torch
 from torch import nn
 
 from .schema import ENTITY_TYPES, RELATION_TYPES, relation_types_for
-from .tensors import N_SYLLABLE_SLOTS
+from .tensors import N_SYLLABLE_KINDS
 
 TAGS = ("O", "B", "I")
 RELATION_LABELS = ("NONE", *RELATION_TYPES)
@@ -40,7 +40,7 @@ class TransferExtractorModel(nn.Module):
         super().__init__()
         self.encoder = encoder
         hidden = encoder.config.hidden_size
-        self.slot_embedding = nn.Embedding(N_SYLLABLE_SLOTS, hidden)
+        self.kind_embedding = nn.Embedding(N_SYLLABLE_KINDS, hidden)
         self.dropout = nn.Dropout(dropout)
         self.entity_head = nn.Linear(hidden, len(ENTITY_TYPES) * len(TAGS))
         self.type_embedding = nn.Embedding(len(ENTITY_TYPES), type_dim)
@@ -53,11 +53,11 @@ class TransferExtractorModel(nn.Module):
         )
         self.register_buffer("label_mask", allowed_label_mask(), persistent=False)
 
-    def syllable_states(self, input_ids, attention_mask, syllable_token, syllable_slot) -> torch.Tensor:
+    def syllable_states(self, input_ids, attention_mask, syllable_token, syllable_kind) -> torch.Tensor:
         """(batch, syllables, hidden): the representing sub-token's state plus the slot embedding."""
         hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
         index = syllable_token.unsqueeze(-1).expand(-1, -1, hidden.size(-1))
-        states = torch.gather(hidden, 1, index) + self.slot_embedding(syllable_slot)
+        states = torch.gather(hidden, 1, index) + self.kind_embedding(syllable_kind)
         return self.dropout(states)
 
     def entity_logits(self, states: torch.Tensor) -> torch.Tensor:

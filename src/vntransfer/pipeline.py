@@ -73,7 +73,7 @@ class Extractor:
             examples = [Example(w, s) for si, s in chunk for w in self.encoder.windows(s, si)]
             batch = collate(examples, self.tokenizer.pad_token_id, with_gold=False)
             states = self.model.syllable_states(batch["input_ids"], batch["attention_mask"],
-                                                batch["syllable_token"], batch["syllable_slot"])
+                                                batch["syllable_token"], batch["syllable_kind"])
             probs = self.model.entity_logits(states).softmax(-1)
             for si, sentence in chunk:
                 rows = [k for k, x in enumerate(examples) if x.window.sentence == si]

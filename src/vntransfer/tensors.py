@@ -3,8 +3,9 @@ overlap, and the map from each syllable to the sub-token that represents it.
 
 Each word is encoded on its own (`tokenizer.tokenize(word)`), as SpERT does, so slow tokenizers such
 as PhoBERT's work. A syllable is represented by the sub-token holding its first character plus an
-embedding of its place in the word (`syllable_slot`), so an entity boundary inside a segmented word
-(`Phó Trưởng | phòng ...` inside `Trưởng_phòng`) stays predictable.
+embedding of its kind (`syllable_kind`: its place in the word and its letter case), so an entity
+boundary inside a segmented word (`Phó Trưởng | phòng ...` inside `Trưởng_phòng`) stays predictable
+and capitalisation, which names carry in Vietnamese, is seen even where the sub-words are unknown.
 """
 from __future__ import annotations
 
@@ -12,21 +13,34 @@ from dataclasses import dataclass
 
 from .words import Sentence, form_syllables, word_string
 
-#: places in a word the slot embedding tells apart: (index in word capped at 3) x (is last syllable)
+#: places in a word told apart: (index in word capped at 3) x (is last syllable)
 N_SYLLABLE_SLOTS = 8
+#: letter shapes told apart: lower, Capitalised, ALL CAPS, has digit, punctuation, other
+N_SYLLABLE_SHAPES = 6
+N_SYLLABLE_KINDS = N_SYLLABLE_SLOTS * N_SYLLABLE_SHAPES
+
+
+def syllable_shape(text: str) -> int:
+    if any(c.isdigit() for c in text):
+        return 3
+    if not any(c.isalpha() for c in text):
+        return 4
+    if text[0].isupper():
+        return 2 if len(text) > 1 and text.isupper() else 1
+    return 0 if text.islower() else 5
 
 
 @dataclass(frozen=True)
 class Window:
     """One encoder input: sub-token ids and, for syllables `[first, last]` of `sentence`, the
-    position of their representing sub-token and their slot in the word."""
+    position of their representing sub-token and their kind (place in the word, letter shape)."""
 
     sentence: int
     first: int
     last: int
     input_ids: tuple[int, ...]
     syllable_token: tuple[int, ...]
-    syllable_slot: tuple[int, ...]
+    syllable_kind: tuple[int, ...]
 
 
 def _piece_length(piece: str) -> int:
@@ -81,7 +95,9 @@ class WordEncoder:
                 pos += len(syllable) + 1  # the joining "_"
             ids, owners = self.encode_word(form, starts)
             n = w.last - w.first + 1
-            slots = [min(k, 3) * 2 + (1 if k == n - 1 else 0) for k in range(n)]
+            forms = form_syllables(sentence, w)
+            slots = [(min(k, 3) * 2 + (1 if k == n - 1 else 0)) * N_SYLLABLE_SHAPES + syllable_shape(forms[k])
+                     for k in range(n)]
             words.append((w, ids, owners, slots))
         budget = self.max_length - 2
         out, i = [], 0
@@ -105,13 +121,13 @@ class WordEncoder:
 
     def _window(self, words, index: int) -> Window:
         tok = self.tokenizer
-        ids, syl_token, syl_slot = [tok.cls_token_id], [], []
+        ids, syl_token, syl_kind = [tok.cls_token_id], [], []
         budget = self.max_length - 1
         for w, word_ids, owners, slots in words:
             offset = len(ids)
             ids.extend(word_ids)
             for owner, slot in zip(owners, slots):
                 syl_token.append(min(offset + owner, budget - 1))
-                syl_slot.append(slot)
+                syl_kind.append(slot)
         ids = ids[:budget] + [tok.sep_token_id]
-        return Window(index, words[0][0].first, words[-1][0].last, tuple(ids), tuple(syl_token), tuple(syl_slot))
+        return Window(index, words[0][0].first, words[-1][0].last, tuple(ids), tuple(syl_token), tuple(syl_kind))

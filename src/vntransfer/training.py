@@ -40,6 +40,10 @@ class TrainingArguments:
         "help": "Hugging Face id or local path of the encoder (e.g. vinai/phobert-base-v2), or 'default' to build "
                 "the offline PhoBERT-style encoder from the training texts into encoder_dir"})
     encoder_dir: str = field(default="models/encoder", metadata={"help": "where the default encoder is built / read"})
+    encoder_hidden_size: int = field(default=192, metadata={"help": "default encoder: hidden size"})
+    encoder_layers: int = field(default=4, metadata={"help": "default encoder: transformer layers"})
+    encoder_heads: int = field(default=4, metadata={"help": "default encoder: attention heads"})
+    encoder_vocab_size: int = field(default=6000, metadata={"help": "default encoder: BPE vocabulary size (upper bound)"})
     output_dir: str = field(default="models/default", metadata={"help": "the best model is saved here"})
     checkpoint_dir: str = field(default="runs/checkpoint", metadata={"help": "last-epoch checkpoint for resuming"})
     resume: bool = field(default=True, metadata={"help": "resume from checkpoint_dir if it holds a checkpoint of this run"})
@@ -83,7 +87,9 @@ def build_encoder(args: TrainingArguments, texts: list[str]):
         source = args.encoder_dir
         if not (Path(source) / "config.json").exists():
             logger.info("building the default encoder in %s", source)
-            build_default_encoder(texts, source, max_length=args.max_length, seed=args.seed)
+            build_default_encoder(texts, source, vocab_size=args.encoder_vocab_size, hidden_size=args.encoder_hidden_size,
+                                  num_layers=args.encoder_layers, num_heads=args.encoder_heads,
+                                  intermediate_size=3 * args.encoder_hidden_size, max_length=args.max_length, seed=args.seed)
         pretrained = (Path(source) / "pretrained.json").exists()  # written by masked-LM pretraining
     tokenizer = AutoTokenizer.from_pretrained(source, use_fast=False)
     return AutoModel.from_pretrained(source), tokenizer, pretrained
@@ -183,7 +189,7 @@ def train(args: TrainingArguments, train_docs: Optional[list[Document]] = None,
 
 
 def training_loss(model: TransferExtractorModel, batch: dict) -> torch.Tensor:
-    states = model.syllable_states(batch["input_ids"], batch["attention_mask"], batch["syllable_token"], batch["syllable_slot"])
+    states = model.syllable_states(batch["input_ids"], batch["attention_mask"], batch["syllable_token"], batch["syllable_kind"])
     logits = model.entity_logits(states)
     loss = F.cross_entropy(logits.reshape(-1, logits.size(-1)), batch["tags"].reshape(-1), ignore_index=-100)
     if batch["pairs"].numel():

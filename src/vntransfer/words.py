@@ -44,6 +44,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     for line in re.finditer(r"[^\n]+", text):
         start = line.start()
         for m in _SENTENCE_END.finditer(text, line.start(), line.end()):
+            if _is_abbreviation(text, m.start(), m.group()):
+                continue
             spans.append((start, m.end()))
             start = m.end()
         spans.append((start, line.end()))
@@ -55,6 +57,17 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             lead = len(piece) - len(piece.lstrip())
             out.append((s + lead, s + lead + len(stripped)))
     return out
+
+
+def _is_abbreviation(text: str, at: int, mark: str) -> bool:
+    """A single '.' after an initial or a short capitalised abbreviation (H., TP., Th., PGS.) ends nothing."""
+    if mark != ".":
+        return False
+    m = re.search(r"(?:^|[\s(])([^\W\d_]{1,4})$", text[max(0, at - 6):at])
+    if not m or not m.group(1)[0].isupper():
+        return False
+    token = m.group(1)
+    return len(token) <= 2 or token.isupper()
 
 
 def segmenter_info() -> dict:
