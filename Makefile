@@ -3,9 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: all test install validate clean
+.PHONY: all test install validate model report clean
 
-all: install validate
+# main job: validate the gold, build the default encoder and model, cross-validate, refresh README
+all: install validate model report
 
 # torch is pinned to the local CPU build first, so that nothing pulls a CUDA build.
 $(BIN)/activate: pyproject.toml
@@ -20,6 +21,12 @@ install: $(BIN)/activate
 validate: install
 	$(BIN)/vntransfer validate annotations/
 	$(BIN)/vntransfer stats annotations/*.json
+
+model: install
+	$(BIN)/python train.py configs/default.json
+
+report: install
+	$(BIN)/python evaluate.py --cv --config configs/default.json --out reports/cv --update-readme
 
 test: install
 	$(BIN)/python -m pytest -q

@@ -40,7 +40,65 @@ def seqeval_entity_scores(gold: list[Document], pred: list[Document]) -> dict[st
     return out
 
 
-def score_documents(gold: list[Document], pred: list[Document]) -> dict:
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def relaxed_scores(gold: list[Document], pred: list[Document]) -> dict:
+    """Overlap matching: an entity counts if it overlaps one of the same type in the same document;
+    a relation if its type matches and both arguments overlap the gold ones. Precision counts the
+    matched predictions, recall the matched gold items."""
+    def ents(d):
+        return [(e.type, (e.start, e.end)) for e in d.entities]
+
+    def rels(d):
+        m = d.entity_map()
+        return [(r.type, (m[r.head].start, m[r.head].end), (m[r.tail].start, m[r.tail].end))
+                for r in d.relations if r.head in m and r.tail in m]
+
+    def prf(pairs, match):
+        p_hit = p_all = g_hit = g_all = 0
+        for g_items, p_items in pairs:
+            p_all += len(p_items)
+            g_all += len(g_items)
+            p_hit += sum(any(match(x, y) for y in g_items) for x in p_items)
+            g_hit += sum(any(match(x, y) for x in p_items) for y in g_items)
+        p = p_hit / p_all if p_all else 0.0
+        r = g_hit / g_all if g_all else 0.0
+        return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
+
+    pairs_e = [(ents(g), ents(p)) for g, p in zip(gold, pred)]
+    pairs_r = [(rels(g), rels(p)) for g, p in zip(gold, pred)]
+    return {
+        "entities": prf(pairs_e, lambda x, y: x[0] == y[0] and _overlap(x[1], y[1])),
+        "relations": prf(pairs_r, lambda x, y: x[0] == y[0] and _overlap(x[1], y[1]) and _overlap(x[2], y[2])),
+    }
+
+
+def entity_confusion(gold: list[Document], pred: list[Document]) -> dict[str, dict[str, int]]:
+    """gold type -> predicted type -> count, matching exact spans; "none" where one side has no span."""
+    labels = [*ENTITY_TYPES, "none"]
+    m = {g: {p: 0 for p in labels} for g in labels}
+    for g, p in zip(gold, pred):
+        gs = {(e.start, e.end): e.type for e in g.entities}
+        ps = {(e.start, e.end): e.type for e in p.entities}
+        gtypes: dict = {}
+        for e in g.entities:
+            gtypes.setdefault((e.start, e.end), set()).add(e.type)
+        ptypes: dict = {}
+        for e in p.entities:
+            ptypes.setdefault((e.start, e.end), set()).add(e.type)
+        for span in set(gs) | set(ps):
+            gt, pt = gtypes.get(span, set()), ptypes.get(span, set())
+            for t in gt & pt:
+                m[t][t] += 1
+            gt, pt = sorted(gt - pt), sorted(pt - gt)
+            for k in range(max(len(gt), len(pt))):
+                m[gt[k] if k < len(gt) else "none"][pt[k] if k < len(pt) else "none"] += 1
+    return m
+
+
+def score_documents(gold: list[Document], pred: list[Document], with_seqeval: bool = True) -> dict:
     by_id = {d.id: d for d in pred}
     pred = [by_id.get(g.id, Document(g.id, g.text)) for g in gold]
     g_ent = [(d.id, *k) for d in gold for k in entity_keys(d)]
@@ -55,7 +113,8 @@ def score_documents(gold: list[Document], pred: list[Document]) -> dict:
     args = compare([(d.id, *k) for d in gold for k in event_argument_keys(d)],
                    [(d.id, *k) for d in pred for k in event_argument_keys(d)])
     return {
-        "entities": {**_micro_macro(ent, ENTITY_TYPES), "seqeval": seqeval_entity_scores(gold, pred)},
+        "relaxed": relaxed_scores(gold, pred),
+        "entities": {**_micro_macro(ent, ENTITY_TYPES), "seqeval": seqeval_entity_scores(gold, pred) if with_seqeval else {}},
         "relations": {"strict": _micro_macro(rel_strict, RELATION_TYPES), "boundaries": _micro_macro(rel_bound, RELATION_TYPES)},
         "events": {"persons": persons.to_dict(), "arguments": args.to_dict()},
     }
