@@ -142,6 +142,38 @@ def cmd_predict(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_generate(args: argparse.Namespace) -> int:
+    import json
+
+    from .generate import generate
+    from .validation import validate_document
+
+    docs = generate(args.n, seed=args.seed)
+    bad = [(d.id, p) for d in docs for p in validate_document(d)]
+    for ident, p in bad:
+        print(f"{ident}: {p.element}: {p.message}", file=sys.stderr)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", encoding="utf-8") as f:
+        for d in docs:
+            f.write(json.dumps(d.to_dict(), ensure_ascii=False) + "\n")
+    print(f"{len(docs)} documents, {sum(len(d.events) for d in docs)} events -> {out}", file=sys.stderr)
+    return 1 if bad else 0
+
+
+def cmd_pretrain(args: argparse.Namespace) -> int:
+    import logging
+
+    from .pretraining import corpus_lines, pretrain
+
+    logging.basicConfig(level=logging.INFO)
+    lines = corpus_lines(args.sources, include_package_text=not args.no_package_text)
+    print(f"{len(lines)} segmented lines", file=sys.stderr)
+    pretrain(args.out, lines, steps=args.steps, batch_size=args.batch_size, hidden_size=args.hidden_size,
+             num_layers=args.layers, vocab_size=args.vocab_size, seed=args.seed, sources=list(args.sources))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="vntransfer", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -177,6 +209,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", help="model directory (default: $VNTRANSFER_MODEL or models/default)")
     p.add_argument("--batch-size", type=int, default=16)
     p.set_defaults(func=cmd_predict)
+
+    p = sub.add_parser("generate", help="seeded synthetic annotated documents (training only)")
+    p.add_argument("--n", type=int, default=500, help="number of documents")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", default="data/generated/generated.jsonl", help="JSONL output")
+    p.set_defaults(func=cmd_generate)
+
+    p = sub.add_parser("pretrain", help="build the default encoder and pretrain it as a masked LM")
+    p.add_argument("sources", nargs="*", help=".txt files, SPEC.md JSON/JSONL files or folders")
+    p.add_argument("--out", default="models/encoder")
+    p.add_argument("--steps", type=int, default=2000)
+    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--hidden-size", type=int, default=128)
+    p.add_argument("--layers", type=int, default=2)
+    p.add_argument("--vocab-size", type=int, default=8000)
+    p.add_argument("--seed", type=int, default=13)
+    p.add_argument("--no-package-text", action="store_true", help="leave out text shipped inside installed packages")
+    p.set_defaults(func=cmd_pretrain)
 
     p = sub.add_parser("agreement", help="inter-annotator agreement between two passes")
     p.add_argument("pass_a")

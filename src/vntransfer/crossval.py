@@ -94,22 +94,30 @@ def cross_validate(docs: list[Document], args: TrainingArguments, work_dir: str 
     """Train on all documents but one, test on that one, for each document. `extra_train`
     (written or generated text) only ever joins the training side."""
     baselines = default_baselines() if baselines is None else baselines
+    if extra_train is None and args.extra_train:
+        from .corpus import load_documents
+
+        extra_train = load_documents(args.extra_train)
+    test_ids = {d.id for d in docs}
+    if any(d.id in test_ids for d in extra_train or []):
+        raise ValueError("extra training documents overlap the test documents")
     preds: dict[str, list[Document]] = {MODEL: [], **{name: [] for name in baselines}}
     for k, test in enumerate(docs):
         fold_args = dataclasses.replace(
             args, dev=[], output_dir=f"{work_dir}/fold-{k}/model", checkpoint_dir=f"{work_dir}/fold-{k}/checkpoint",
             encoder_dir=f"{work_dir}/fold-{k}/encoder" if args.encoder == "default" else args.encoder_dir)
         train_docs = [d for d in docs if d.id != test.id]
-        extractor, _ = train(fold_args, train_docs=train_docs + list(extra_train or []), dev_docs=[], save=False)
+        extractor, _ = train(fold_args, train_docs=train_docs, dev_docs=[], save=False, extra_docs=extra_train)
         preds[MODEL].append(extractor.predict(test.text, id=test.id))
         for name, make in baselines.items():
-            preds[name].append(make(train_docs)(test.text, test.id))
+            preds[name].append(make(train_docs + list(extra_train or []))(test.text, test.id))
     return {
         "package_version": __version__,
         "data_hash": data_hash(docs),
         "seed": args.seed,
         "arguments": dataclasses.asdict(args),
         "documents": [d.id for d in docs],
+        "extra_training_documents": len(extra_train or []),
         "gold": [d.to_dict() for d in docs],
         "systems": {name: summarise(docs, p, bootstrap) for name, p in preds.items()},
     }

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Optional
 
 from .words import segment_words, word_string
 
@@ -63,13 +63,14 @@ def build_tokenizer(lines: list[str], out: Path, vocab_size: int = 6000):
 
 def build_default_encoder(texts: Iterable[str], out: str | Path, vocab_size: int = 6000, hidden_size: int = 192,
                           num_layers: int = 4, num_heads: int = 4, intermediate_size: int = 576,
-                          max_length: int = 256, seed: int = 13) -> Path:
-    """Tokenizer and randomly initialised RoBERTa (PhoBERT's architecture, smaller) in `out`."""
+                          max_length: int = 256, seed: int = 13, lines: Optional[list[str]] = None) -> Path:
+    """Tokenizer and randomly initialised RoBERTa (PhoBERT's architecture, smaller) in `out`; the
+    vocabulary is learned from `texts` (segmented here) or from already segmented `lines`."""
     import torch
     from transformers import AutoModel, RobertaConfig
 
     out = Path(out)
-    tokenizer = build_tokenizer(segmented_lines(texts), out, vocab_size)
+    tokenizer = build_tokenizer(lines if lines is not None else segmented_lines(texts), out, vocab_size)
     config = RobertaConfig(
         vocab_size=len(tokenizer), hidden_size=hidden_size, num_hidden_layers=num_layers,
         num_attention_heads=num_heads, intermediate_size=intermediate_size,

@@ -33,6 +33,10 @@ class TrainingArguments:
 
     train: list[str] = field(default_factory=lambda: ["annotations"],
                              metadata={"help": "SPEC.md JSON/JSONL files or folders to train on (folders: *.json at top level)"})
+    extra_train: list[str] = field(default_factory=list, metadata={
+        "help": "written or generated SPEC.md documents (files or folders, searched recursively) that only ever join "
+                "the training side; cross-validation never tests on them"})
+    real_repeat: int = field(default=1, metadata={"help": "times each document of `train` is seen per epoch (oversamples real text)"})
     dev: list[str] = field(default_factory=lambda: ["annotations/004_6493302f74c6b2c4.json"],
                            metadata={"help": "held-out documents evaluated after each epoch; the best epoch is kept. "
                                              "They are removed from the training set."})
@@ -96,22 +100,26 @@ def build_encoder(args: TrainingArguments, texts: list[str]):
 
 
 def train(args: TrainingArguments, train_docs: Optional[list[Document]] = None,
-          dev_docs: Optional[list[Document]] = None, save: bool = True) -> tuple[Extractor, list[dict]]:
+          dev_docs: Optional[list[Document]] = None, save: bool = True,
+          extra_docs: Optional[list[Document]] = None) -> tuple[Extractor, list[dict]]:
     """Train and return the best extractor (by dev entity F1, or the last epoch without dev) and the
     per-epoch history. Documents can be given directly (cross-validation) instead of paths."""
     random.seed(args.seed)
     torch.manual_seed(args.seed)
     dev_docs = load_documents(_top_level(args.dev)) if dev_docs is None and args.dev else (dev_docs or [])
+    extra_docs = list(extra_docs or [])
     if train_docs is None:
         dev_ids = {d.id for d in dev_docs}
         train_docs = [d for d in load_documents(_top_level(args.train)) if d.id not in dev_ids]
-    if not train_docs:
+        extra_docs += load_documents(args.extra_train) if args.extra_train else []
+    if not train_docs and not extra_docs:
         raise ValueError("no training documents")
-    encoder, tokenizer, pretrained = build_encoder(args, [d.text for d in train_docs])
+    encoder, tokenizer, pretrained = build_encoder(args, [d.text for d in train_docs + extra_docs])
     model = TransferExtractorModel(encoder)
     settings = ExtractorSettings(max_length=args.max_length, stride=args.stride, segment=args.segment)
     extractor = Extractor(model, tokenizer, settings)
-    examples = [x for d in train_docs for x in document_examples(d, extractor.encoder, args.segment)]
+    examples = [x for d in train_docs for x in document_examples(d, extractor.encoder, args.segment)] * args.real_repeat
+    examples += [x for d in extra_docs for x in document_examples(d, extractor.encoder, args.segment)]
     steps_per_epoch = math.ceil(len(examples) / args.batch_size)
     total = steps_per_epoch * args.epochs
 
@@ -123,7 +131,7 @@ def train(args: TrainingArguments, train_docs: Optional[list[Document]] = None,
     scheduler = torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / max(1, total - warmup))))
 
-    fingerprint = _fingerprint(args, train_docs)
+    fingerprint = _fingerprint(args, train_docs + extra_docs)
     start_epoch, history, best = 0, [], -1.0
     ckpt = Path(args.checkpoint_dir)
     if args.resume and (ckpt / "state.pt").exists():
@@ -170,7 +178,7 @@ def train(args: TrainingArguments, train_docs: Optional[list[Document]] = None,
         metric = record.get("dev_entity_f1", record["epoch"])
         if save and metric > best:
             best = metric
-            extractor.save(args.output_dir, extra={"training": _summary(args, train_docs, dev_docs, history, pretrained)})
+            extractor.save(args.output_dir, extra={"training": _summary(args, train_docs, dev_docs, history, pretrained, extra_docs)})
         elif not save:
             best = max(best, metric)
         if save:
@@ -179,7 +187,7 @@ def train(args: TrainingArguments, train_docs: Optional[list[Document]] = None,
         # refresh the training summary (full history) beside the best weights
         settings_path = Path(args.output_dir) / "vntransfer.json"
         data = json.loads(settings_path.read_text(encoding="utf-8"))
-        data["training"] = _summary(args, train_docs, dev_docs, history, pretrained)
+        data["training"] = _summary(args, train_docs, dev_docs, history, pretrained, extra_docs)
         settings_path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
         shutil.rmtree(ckpt, ignore_errors=True)
         from .pipeline import load
@@ -229,6 +237,7 @@ def _checkpoint(ckpt: Path, model, optimizer, scheduler, epoch, history, best, f
     tmp.rename(ckpt)  # a crash mid-write leaves the previous checkpoint intact
 
 
-def _summary(args, train_docs, dev_docs, history, pretrained) -> dict:
+def _summary(args, train_docs, dev_docs, history, pretrained, extra_docs=()) -> dict:
     return {"arguments": asdict(args), "train_documents": [d.id for d in train_docs],
+            "extra_documents": len(extra_docs),
             "dev_documents": [d.id for d in dev_docs], "encoder_pretrained": pretrained, "history": history}
