@@ -44,3 +44,16 @@ def test_nfd_trigger_offsets_point_into_the_original():
     person = Entity("T1", "PERSON", s, s + len(unicodedata.normalize("NFD", "Phạm D")), text[s:s + len(unicodedata.normalize("NFD", "Phạm D"))])
     t = find_trigger(text, person, (0, len(text)))
     assert text[t.start:t.end] == t.text and unicodedata.normalize("NFC", t.text) == "bổ nhiệm"
+
+
+def test_list_items_take_the_trigger_of_the_line_that_introduces_the_list():
+    from vntransfer.words import split_sentences
+
+    text = ("Ban Thường vụ Tỉnh ủy đã điều động, bổ nhiệm các đồng chí sau:\n"
+            "- Ông Lê Văn Nam, Phó Giám đốc Sở Y tế, giữ chức Giám đốc Sở Y tế.\n")
+    s = text.index("Lê Văn Nam")
+    t = text.index("Giám đốc Sở Y tế.")
+    doc = Document("d", text, (Entity("T1", "PERSON", s, s + 10, "Lê Văn Nam"), Entity("T2", "POSITION", t, t + 8, "Giám đốc")),
+                   (Relation("R1", "APPOINTED_TO", "T1", "T2"),))
+    (event,) = assemble_events(doc, split_sentences(text))
+    assert event.type == "DIEU_DONG" and event.trigger.text == "điều động"

@@ -83,6 +83,24 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     return 0
 
 
+def read_request(line: str, n: int) -> dict:
+    """One JSONL request line -> {"id", "text"}, or {"id", "error"} naming the line and the problem."""
+    import json
+
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return {"id": None, "error": f"line {n}: invalid JSON: {exc}"}
+    if not isinstance(obj, dict):
+        return {"id": None, "error": f"line {n}: a line must be a JSON object"}
+    ident = obj.get("id")
+    if not isinstance(ident, (str, int)) or isinstance(ident, bool):
+        return {"id": None, "error": f"line {n}: missing 'id'"}
+    if not isinstance(obj.get("text"), str):
+        return {"id": str(ident), "error": f"line {n}: missing 'text' or not a string"}
+    return {"id": str(ident), "text": obj["text"]}
+
+
 def cmd_predict(args: argparse.Namespace) -> int:
     """SPEC.md batch prediction: JSONL in, one Document JSON (or an error record) per line out.
     Plain .txt files given as arguments are predicted into --output-dir as <stem>.json."""
@@ -94,12 +112,18 @@ def cmd_predict(args: argparse.Namespace) -> int:
     if args.files:
         out_dir = Path(args.output_dir or ".")
         out_dir.mkdir(parents=True, exist_ok=True)
+        failed = 0
         for f in args.files:
             path = Path(f)
-            with path.open(encoding="utf-8", newline="") as fh:
-                doc = extractor.predict(fh.read(), id=path.stem)
-            write_document(doc, out_dir / f"{path.stem}.json")
-        return 0
+            try:
+                with path.open(encoding="utf-8", newline="") as fh:
+                    text = fh.read()
+            except (OSError, UnicodeDecodeError) as exc:
+                print(f"{path}: {exc}", file=sys.stderr)
+                failed += 1
+                continue
+            write_document(extractor.predict(text, id=path.stem), out_dir / f"{path.stem}.json")
+        return 1 if failed else 0
     src = sys.stdin if args.input in (None, "-") else open(args.input, encoding="utf-8")
     dst = sys.stdout if args.output in (None, "-") else open(args.output, "w", encoding="utf-8")
     failed = 0
@@ -118,24 +142,13 @@ def cmd_predict(args: argparse.Namespace) -> int:
     for n, line in enumerate(src, start=1):
         if not line.strip():
             continue
-        try:
-            obj = json.loads(line)
-            if not isinstance(obj, dict):
-                raise ValueError("a line must be a JSON object")
-            ident = obj.get("id")
-            if not isinstance(ident, (str, int)) or isinstance(ident, bool):
-                raise ValueError("missing 'id'")
-            if not isinstance(obj.get("text"), str):
-                raise ValueError("missing 'text' or not a string")
-            pending.append((n, {"id": str(ident), "text": obj["text"]}))
-        except ValueError as exc:
-            ident = obj.get("id") if isinstance(locals().get("obj"), dict) else None
-            print(f"line {n}: {exc}", file=sys.stderr)
-            pending.append((n, {"id": ident, "error": f"line {n}: {exc}"}))
+        record = read_request(line, n)
+        if "error" in record:
+            print(record["error"], file=sys.stderr)
             failed += 1
+        pending.append((n, record))
         if len(pending) >= args.batch_size:
             flush()
-        obj = None
     flush()
     if failed:
         print(f"{failed} line(s) failed", file=sys.stderr)

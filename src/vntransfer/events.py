@@ -114,6 +114,24 @@ def find_trigger(text: str, person: Entity, sentence: tuple[int, int]) -> Option
     return after[0] if after else None
 
 
+_LIST_ITEM = re.compile(r"\s*(?:[-+•*–]|\d{1,2}[.)])\s")
+
+
+def list_intro_trigger(text: str, sentences: list[tuple[int, int]], k: int) -> Optional[Trigger]:
+    """For a person in a list item ("- Ông X, ..., giữ chức Y."), the trigger of the sentence that
+    introduces the list ("... điều động, bổ nhiệm các đồng chí sau:")."""
+    if not _LIST_ITEM.match(text[sentences[k][0]:sentences[k][1]] + " "):
+        return None
+    j = k - 1
+    while j >= 0 and _LIST_ITEM.match(text[sentences[j][0]:sentences[j][1]] + " "):
+        j -= 1
+    if j < 0 or not text[sentences[j][0]:sentences[j][1]].rstrip().endswith(":"):
+        return None
+    s, e = sentences[j]
+    end = Entity("", "PERSON", e, e, "")
+    return find_trigger(text, end, (s, e))
+
+
 def assemble_events(doc: Document, sentences: list[tuple[int, int]], scores: Optional[dict[str, float]] = None) -> tuple[Event, ...]:
     """Events for `doc` from its relations; `sentences` are (start, end) spans used to find triggers."""
     entities = doc.entity_map()
@@ -122,8 +140,11 @@ def assemble_events(doc: Document, sentences: list[tuple[int, int]], scores: Opt
         sorted(expected_arguments(doc).items(), key=lambda kv: entities[kv[0]].start), start=1
     ):
         ent = entities[person]
-        sentence = next(((s, e) for s, e in sentences if s <= ent.start < e), (0, len(doc.text)))
+        k = next((i for i, (s, e) in enumerate(sentences) if s <= ent.start < e), None)
+        sentence = sentences[k] if k is not None else (0, len(doc.text))
         trigger = find_trigger(doc.text, ent, sentence)
+        if trigger is None and k is not None:
+            trigger = list_intro_trigger(doc.text, sentences, k)
         events.append(Event(
             id=f"E{n}", type=trigger_class(trigger), trigger=trigger, person=person,
             from_=from_, to=to, destination=dest,
