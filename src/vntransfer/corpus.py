@@ -51,7 +51,10 @@ def _parse(raw: str, source: str) -> Record:
     try:
         return Record(source, document=Document.from_dict(obj), element=element)
     except AnnotationFormatError as exc:
-        return Record(source, error=str(exc), element=element)
+        message = str(exc)
+        if message.startswith(f"{element}: "):  # the element is printed once, in front
+            message = message[len(element) + 2:]
+        return Record(source, error=message, element=element)
 
 
 def load_documents(paths: Iterable[Union[str, Path]]) -> list[Document]:

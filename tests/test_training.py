@@ -1,0 +1,51 @@
+"""train.py from a JSON config, masked-LM pretraining and the default encoder, on tiny settings."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from transformers import AutoModel, AutoTokenizer
+
+from vntransfer.corpus import write_document
+from vntransfer.pretraining import package_sentences, pretrain
+
+from .conftest import ROOT, make_phobert_style_encoder, overfit_documents
+
+pytestmark = pytest.mark.slow
+
+
+def test_train_py_with_a_json_config_saves_a_loadable_model(tmp_path):
+    docs = overfit_documents()
+    (tmp_path / "docs").mkdir()
+    for d in docs:
+        write_document(d, tmp_path / "docs" / f"{d.id}.json")
+    encoder = make_phobert_style_encoder(tmp_path / "enc", [d.text for d in docs])
+    config = {"train": [str(tmp_path / "docs")], "dev": [str(tmp_path / "docs" / "s1.json")], "encoder": str(encoder),
+              "output_dir": str(tmp_path / "model"), "checkpoint_dir": str(tmp_path / "ck"), "epochs": 2,
+              "progress": False}
+    (tmp_path / "config.json").write_text(json.dumps(config))
+    r = subprocess.run([sys.executable, str(ROOT / "train.py"), str(tmp_path / "config.json")],
+                       capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stderr[-2000:]
+    settings = json.loads((tmp_path / "model" / "vntransfer.json").read_text())
+    assert settings["training"]["train_documents"] == ["s0"] and settings["training"]["dev_documents"] == ["s1"]
+    assert len(settings["training"]["history"]) == 2 and "dev_entity_f1" in settings["training"]["history"][0]
+
+
+def test_train_py_rejects_bad_arguments(tmp_path):
+    r = subprocess.run([sys.executable, str(ROOT / "train.py"), "--epochs", "0"], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode != 0 and "epochs" in r.stderr
+
+
+def test_masked_lm_pretraining_lowers_the_loss_and_loads_with_automodel(tmp_path):
+    lines = package_sentences()[:200]
+    assert len(lines) == 200
+    out = pretrain(tmp_path / "enc", lines, steps=40, batch_size=8, hidden_size=32, num_layers=1, num_heads=2,
+                   vocab_size=800, progress=False, learning_rate=2e-3)
+    info = json.loads((out / "pretrained.json").read_text())
+    assert info["final_loss"] < info["initial_loss"]
+    model = AutoModel.from_pretrained(out)
+    tok = AutoTokenizer.from_pretrained(out, use_fast=False)
+    assert type(tok).__name__ == "PhobertTokenizer" and model.config.hidden_size == 32
