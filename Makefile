@@ -3,11 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: all test install validate data encoders model report clean
+.PHONY: all test install validate data encoders model report ablation clean
 
 # main job: validate the gold, make the training data, pretrain the encoders, train the default model,
 # cross-validate it against the baselines and refresh README's results
-all: install validate data encoders model report
+all: install validate data encoders model report ablation
 
 # torch is pinned to the local CPU build first, so that nothing pulls a CUDA build.
 $(BIN)/activate: pyproject.toml
@@ -38,6 +38,9 @@ model: install
 
 report: install
 	$(BIN)/python evaluate.py --cv --config configs/cv.json --out reports/cv --update-readme
+
+ablation: install
+	$(BIN)/python evaluate.py --ablation --config configs/cv.json --bootstrap 200 --out reports/ablation --update-readme
 
 test: install
 	$(BIN)/python -m pytest -q

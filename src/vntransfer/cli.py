@@ -187,6 +187,13 @@ def cmd_pretrain(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    serve(args.host, args.port, args.model)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="vntransfer", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -240,6 +247,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=13)
     p.add_argument("--no-package-text", action="store_true", help="leave out text shipped inside installed packages")
     p.set_defaults(func=cmd_pretrain)
+
+    p = sub.add_parser("serve", help="HTTP service: POST /predict, GET /health, GET /version, docs at /docs")
+    p.add_argument("--host", default="127.0.0.1", help="bind address (default loopback only)")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--model", help="model directory (default: $VNTRANSFER_MODEL or models/default)")
+    p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("agreement", help="inter-annotator agreement between two passes")
     p.add_argument("pass_a")

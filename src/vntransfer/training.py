@@ -44,8 +44,8 @@ class TrainingArguments:
         "help": "Hugging Face id or local path of the encoder (e.g. vinai/phobert-base-v2), or 'default' to build "
                 "the offline PhoBERT-style encoder from the training texts into encoder_dir"})
     encoder_dir: str = field(default="models/encoder", metadata={"help": "where the default encoder is built / read"})
-    encoder_hidden_size: int = field(default=192, metadata={"help": "default encoder: hidden size"})
-    encoder_layers: int = field(default=4, metadata={"help": "default encoder: transformer layers"})
+    encoder_hidden_size: int = field(default=128, metadata={"help": "default encoder: hidden size"})
+    encoder_layers: int = field(default=2, metadata={"help": "default encoder: transformer layers"})
     encoder_heads: int = field(default=4, metadata={"help": "default encoder: attention heads"})
     encoder_vocab_size: int = field(default=6000, metadata={"help": "default encoder: BPE vocabulary size (upper bound)"})
     output_dir: str = field(default="models/default", metadata={"help": "the best model is saved here"})
