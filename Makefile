@@ -24,7 +24,7 @@ validate: install
 	$(BIN)/vntransfer stats annotations/*.json
 
 data: install
-	$(BIN)/vntransfer generate --n 1500 --seed 0 --out data/generated/generated.jsonl
+	$(BIN)/vntransfer generate --n 600 --seed 0 --out data/generated/generated.jsonl
 	$(BIN)/vntransfer validate data/written data/generated
 
 # models/encoder: all reachable text (seeds included) for the shipped model;

@@ -37,11 +37,28 @@ def test_generated_text_varies_spelling_and_normalisation():
     assert any(not unicodedata.is_normalized("NFC", t) for t in texts)
 
 
-def test_written_corpus_validates():
-    folder = ROOT / "data" / "written"
-    files = sorted(folder.rglob("*.json")) if folder.exists() else []
-    if not files:
-        return
-    for d in load_documents(files):
+def _written():
+    return load_documents(sorted((ROOT / "data" / "written").rglob("*.json")))
+
+
+def test_written_corpus_validates_and_is_marked_for_training():
+    docs = _written()
+    assert len(docs) >= 150 and sum(len(d.events) for d in docs) >= 300
+    assert len({d.meta.get("writer") for d in docs}) >= 5
+    for d in docs:
         assert validate_document(d) == [], d.id
         assert d.meta.get("source") == "written", d.id
+
+
+def test_written_corpus_has_no_near_duplicates():
+    import itertools
+    import re
+
+    def shingles(text, n=6):
+        w = re.findall(r"\w+", text.lower())
+        return {tuple(w[i:i + n]) for i in range(len(w) - n + 1)}
+
+    sh = {d.id: shingles(d.text) for d in _written()}
+    for a, b in itertools.combinations(sh, 2):
+        overlap = len(sh[a] & sh[b]) / max(1, min(len(sh[a]), len(sh[b])))
+        assert overlap < 0.3, (a, b, overlap)
