@@ -83,16 +83,23 @@ def _word_tokenize():
     return word_tokenize
 
 
+@lru_cache(maxsize=100_000)
+def _word_sizes(line: str) -> tuple[int, ...]:
+    """Syllables per underthesea word of a space-joined line (cached: training folds re-read the
+    same sentences); empty when the segmenter fails, which must not lose the text."""
+    try:
+        segmented = _word_tokenize()(line)
+    except Exception:
+        return ()
+    return tuple(len(split_syllables(w)) for w in segmented)
+
+
 def group_words(syllables: list[Syllable]) -> list[Word]:
     """Group syllables into underthesea words; one word per syllable where segmentation disagrees."""
     if not syllables:
         return []
     line = " ".join(unicodedata.normalize("NFC", s.text) for s in syllables)
-    try:
-        segmented = _word_tokenize()(line)
-    except Exception:  # a segmenter failure must not lose the text
-        segmented = None
-    sizes = [len(split_syllables(w)) for w in segmented] if segmented else []
+    sizes = _word_sizes(line)
     if sum(sizes) != len(syllables) or any(n == 0 for n in sizes):
         return [Word(i, i) for i in range(len(syllables))]
     words, i = [], 0
