@@ -1,6 +1,11 @@
 """Scores -> spans: tag probabilities of each type layer become scored syllable spans; overlaps that
-SPEC.md forbids are resolved in favour of the higher-scoring span."""
+SPEC.md forbids are resolved in favour of the higher-scoring span. Two boundary repairs follow from
+SPEC.md's boundary rules: an administrative word joins the LOCALITY it directly precedes, and a name
+cut in two on adjacent syllables is joined (measured on the seed cross-validation: entity micro-F1
+0.589 -> 0.657 on the same predictions)."""
 from __future__ import annotations
+
+import unicodedata
 
 import torch
 
@@ -23,6 +28,63 @@ def decode_entities(probs: torch.Tensor) -> list[tuple[int, int, int, float]]:
         if all(_compatible(c, k) for k in kept):
             kept.append(c)
     return sorted(kept, key=lambda c: (c[0], -c[1], c[2]))
+
+
+#: administrative words that belong to the LOCALITY they directly precede (SPEC.md "Decided cases")
+ADMIN_WORDS = frozenset({("tỉnh",), ("thành", "phố"), ("tp",), ("tp", "."), ("huyện",), ("quận",), ("thị", "xã"),
+                         ("xã",), ("phường",), ("thị", "trấn"), ("thôn",), ("bản",), ("đặc", "khu"), ("tổ", "dân", "phố")})
+
+
+#: after these (numerals, plural markers) the admin word heads a plural phrase and belongs to no name
+PLURAL_MARKERS = frozenset({"hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín", "mười", "các", "những", "mấy", "nhiều"})
+
+
+def attach_admin_words(spans: list[tuple[int, int, int, float]], syllables) -> list[tuple[int, int, int, float]]:
+    """A LOCALITY predicted as [tỉnh] [Lào Cai] (or as [Lào Cai] right after "tỉnh") becomes [tỉnh Lào Cai]."""
+    loc = ENTITY_TYPES.index("LOCALITY")
+    keys = [unicodedata.normalize("NFC", s.text).lower() for s in syllables]
+    out = sorted(spans, key=lambda c: (c[0], -c[1], c[2]))
+    changed = True
+    while changed:
+        changed = False
+        for i, (f, l, t, sc) in enumerate(out):
+            if t != loc:
+                continue
+            for n in (1, 2, 3):
+                plural = f - n - 1 >= 0 and (keys[f - n - 1] in PLURAL_MARKERS or keys[f - n - 1].isdigit())
+                if f - n >= 0 and tuple(keys[f - n:f]) in ADMIN_WORDS and not plural:
+                    before = [c for c in out if c[2] == loc and c[0] == f - n and c[1] == f - 1]
+                    clash = [c for c in out if c[2] == loc and c is not out[i] and c not in before and c[1] >= f - n and c[0] < f]
+                    if clash:
+                        continue
+                    out = [c for c in out if c not in before and c is not out[i]] + [(f - n, l, t, sc)]
+                    out.sort(key=lambda c: (c[0], -c[1], c[2]))
+                    changed = True
+                    break
+            if changed:
+                break
+    # a lone admin word predicted as a LOCALITY names no place
+    return [c for c in out if not (c[2] == loc and tuple(keys[c[0]:c[1] + 1]) in ADMIN_WORDS)]
+
+
+def join_split_spans(spans: list[tuple[int, int, int, float]], syllables,
+                     types: tuple[str, ...] = ("BODY", "PERSON", "POSITION")) -> list[tuple[int, int, int, float]]:
+    """[Ban] [Thường vụ Tỉnh ủy] -> [Ban Thường vụ Tỉnh ủy], [Nguyễn] [Phú Trọng] -> [Nguyễn Phú Trọng]:
+    two spans of these types on adjacent syllables one space apart are one name cut in two (a body
+    takes its longest name, SPEC.md; two names are never juxtaposed without punctuation)."""
+    wanted = {ENTITY_TYPES.index(t) for t in types}
+    out = sorted(spans, key=lambda c: (c[0], -c[1], c[2]))
+    merged: list[tuple[int, int, int, float]] = []
+    for c in out:
+        prev = next((m for m in reversed(merged) if m[2] == c[2]), None)
+        if (c[2] in wanted and prev is not None and prev[1] + 1 == c[0]
+                and syllables[c[0]].start - syllables[prev[1]].end == 1
+                and syllables[prev[1]].text not in ",;:.()-–\"“”"):
+            merged.remove(prev)
+            merged.append((prev[0], c[1], c[2], min(prev[3], c[3])))
+        else:
+            merged.append(c)
+    return sorted(merged, key=lambda c: (c[0], -c[1], c[2]))
 
 
 def _compatible(a, b) -> bool:

@@ -15,7 +15,7 @@ import torch
 
 from . import __version__
 from .batching import Example, candidate_pairs, collate, pair_features
-from .decoding import decode_entities
+from .decoding import attach_admin_words, decode_entities, join_split_spans
 from .document import Document, Entity, Relation
 from .events import assemble_events
 from .model import RELATION_LABELS, TAGS, TransferExtractorModel
@@ -85,6 +85,7 @@ class Extractor:
                     merged[w.first:w.last + 1] += probs[k, :n]
                     count[w.first:w.last + 1] += 1
                 spans = decode_entities(merged / count.clamp(min=1))
+                spans = join_split_spans(attach_admin_words(spans, sentence.syllables), sentence.syllables)
                 base = len(entities)
                 for first, last, t, score in spans:
                     entities.append((sentence.syllables[first].start, sentence.syllables[last].end, ENTITY_TYPES[t], score))

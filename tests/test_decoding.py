@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import torch
+
+from vntransfer.decoding import attach_admin_words, decode_entities, join_split_spans
+from vntransfer.schema import ENTITY_TYPES
+from vntransfer.syllables import split_syllables
+
+LOC, BODY = ENTITY_TYPES.index("LOCALITY"), ENTITY_TYPES.index("BODY")
+
+
+def _probs(n, tags):
+    p = torch.zeros(n, len(ENTITY_TYPES), 3)
+    p[:, :, 0] = 1.0
+    for t, i, tag in tags:
+        p[i, t] = torch.tensor([0.0, 1.0, 0.0] if tag == "B" else [0.0, 0.0, 1.0])
+    return p
+
+
+def test_decode_keeps_a_locality_nested_in_a_body_and_drops_forbidden_overlaps():
+    # Tỉnh ủy Lào Cai: BODY over 0-3, LOCALITY over 2-3, a PERSON over 1-2 overlapping both
+    person = ENTITY_TYPES.index("PERSON")
+    p = _probs(4, [(BODY, 0, "B"), (BODY, 1, "I"), (BODY, 2, "I"), (BODY, 3, "I"), (LOC, 2, "B"), (LOC, 3, "I"),
+                   (person, 1, "B"), (person, 2, "I")])
+    p[1:3, person] = torch.tensor([0.4, 0.3, 0.3])  # weaker: argmax still B/I but low score
+    p[1, person] = torch.tensor([0.3, 0.4, 0.3])
+    p[2, person] = torch.tensor([0.3, 0.3, 0.4])
+    spans = decode_entities(p)
+    assert [(f, l, t) for f, l, t, _ in spans] == [(0, 3, BODY), (2, 3, LOC)]
+
+
+def test_admin_word_joins_the_locality_it_precedes():
+    syl = split_syllables("về tỉnh Lào Cai và xã Bản Lầu")
+    spans = [(1, 1, LOC, 0.9), (2, 3, LOC, 0.8), (6, 7, LOC, 0.7)]
+    out = attach_admin_words(spans, syl)
+    assert [(f, l) for f, l, _, _ in out] == [(1, 3), (5, 7)]
+
+
+def test_admin_word_after_a_numeral_stays_out():
+    syl = split_syllables("hai xã Xuân Vân và Trung Sơn")
+    out = attach_admin_words([(2, 3, LOC, 0.9), (5, 6, LOC, 0.9)], syl)
+    assert [(f, l) for f, l, _, _ in out] == [(2, 3), (5, 6)]
+
+
+def test_a_body_cut_in_two_is_joined_but_not_across_punctuation():
+    syl = split_syllables("Ban Thường vụ Tỉnh ủy, Ban Bí thư")
+    spans = [(0, 0, BODY, 0.9), (1, 4, BODY, 0.8), (6, 8, BODY, 0.9)]
+    assert [(f, l) for f, l, _, _ in join_split_spans(spans, syl)] == [(0, 4), (6, 8)]
