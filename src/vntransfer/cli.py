@@ -183,7 +183,8 @@ def cmd_pretrain(args: argparse.Namespace) -> int:
     lines = corpus_lines(args.sources, include_package_text=not args.no_package_text)
     print(f"{len(lines)} segmented lines", file=sys.stderr)
     pretrain(args.out, lines, steps=args.steps, batch_size=args.batch_size, hidden_size=args.hidden_size,
-             num_layers=args.layers, vocab_size=args.vocab_size, seed=args.seed, sources=list(args.sources))
+             num_layers=args.layers, vocab_size=args.vocab_size, seed=args.seed, sources=list(args.sources),
+             package_text=not args.no_package_text)
     return 0
 
 

@@ -118,9 +118,17 @@ def cross_validate(docs: list[Document], args: TrainingArguments, work_dir: str 
         "arguments": dataclasses.asdict(args),
         "documents": [d.id for d in docs],
         "extra_training_documents": len(extra_train or []),
+        "encoder_pretraining": _pretraining_info(args.encoder),
         "gold": [d.to_dict() for d in docs],
         "systems": {name: summarise(docs, p, bootstrap) for name, p in preds.items()},
     }
+
+
+def _pretraining_info(encoder: str) -> Optional[dict]:
+    from pathlib import Path
+
+    path = Path(encoder) / "pretrained.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
 
 
 def evaluate_model(docs: list[Document], predict: Callable[[list[Document]], list[Document]], name: str,

@@ -57,7 +57,8 @@ def corpus_lines(sources: Iterable[str], include_package_text: bool = True) -> l
 
 def pretrain(out: str | Path, lines: list[str], steps: int = 2000, batch_size: int = 32, learning_rate: float = 5e-4,
              max_length: int = 128, seed: int = 13, hidden_size: int = 128, num_layers: int = 2, num_heads: int = 4,
-             vocab_size: int = 8000, progress: bool = True, sources: Optional[list[str]] = None) -> Path:
+             vocab_size: int = 8000, progress: bool = True, sources: Optional[list[str]] = None,
+             package_text: bool = True) -> Path:
     """Build the tokenizer and encoder in `out` from `lines`, then train it as a masked LM."""
     import torch
     from transformers import AutoTokenizer, DataCollatorForLanguageModeling, RobertaForMaskedLM
@@ -99,6 +100,7 @@ def pretrain(out: str | Path, lines: list[str], steps: int = 2000, batch_size: i
             "lines": len(lines), "tokens": sum(len(e) for e in encoded), "seed": seed,
             "final_loss": sum(losses[-100:]) / max(1, len(losses[-100:])),
             "initial_loss": sum(losses[:20]) / max(1, len(losses[:20])), "sources": sources or [],
+            "package_text": package_text,
             "hidden_size": hidden_size, "layers": num_layers, "vocab_size": len(tokenizer),
             "perplexity_final": math.exp(min(20, sum(losses[-100:]) / max(1, len(losses[-100:]))))}
     (out / "pretrained.json").write_text(json.dumps(info, ensure_ascii=False, indent=1), encoding="utf-8")

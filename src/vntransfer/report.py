@@ -53,6 +53,15 @@ def report_markdown(report: dict) -> str:
     lines += ["", f"Documents: {len(docs)}; package {report['package_version']}; data hash {report['data_hash']}; "
               f"seed {report.get('seed')}; epochs {args.get('epochs', '–')}; encoder `{args.get('encoder', '–')}`. "
               "Brackets: bootstrap 95% interval over test documents."]
+    if report.get("extra_training_documents"):
+        lines.append(f"Training side of every fold: the four other seed documents plus {report['extra_training_documents']} "
+                     "written and generated documents (never tested on).")
+    pre = report.get("encoder_pretraining")
+    if pre:
+        lines.append(f"Encoder: RoBERTa {pre['layers']} layers × {pre['hidden_size']} hidden, vocabulary {pre['vocab_size']}, "
+                     f"masked-LM pretrained {pre['steps']} steps × {pre['batch_size']} on {pre['lines']:,} lines "
+                     f"({pre['tokens']:,} sub-word tokens; sources: {', '.join(pre['sources']) or '–'}"
+                     f"{' and underthesea' + chr(39) + 's VLSP 2013 sample' if pre.get('package_text', True) else ''}), loss {pre['initial_loss']:.2f} -> {pre['final_loss']:.2f}.")
     return "\n".join(lines)
 
 
