@@ -173,7 +173,9 @@ def ablation_markdown(ablation: dict) -> str:
             s = row["summary"][m]
             cells.append(f"{s['pooled']:.3f} [{s['ci95'][0]:.3f}–{s['ci95'][1]:.3f}]")
         lines.append(f"| {name} | {row['extra_training_documents']} | " + " | ".join(cells) + " |")
+    epochs = sorted({row["arguments"]["epochs"] for row in ablation["rows"].values()})
     lines += ["", f"Leave-one-document-out over the {len(ablation['documents'])} seed documents only (pooled F1, "
-              f"bootstrap 95% interval); written and generated text only ever join the training side. "
+              f"bootstrap 95% interval; {'/'.join(map(str, epochs))} epochs per fold); written and generated text only "
+              f"ever join the training side; the pretrained encoder saw no seed text. "
               f"Package {ablation['package_version']}, data hash {ablation['data_hash']}."]
     return "\n".join(lines)
