@@ -63,6 +63,8 @@ def pretrain(out: str | Path, lines: list[str], steps: int = 2000, batch_size: i
     import torch
     from transformers import AutoTokenizer, DataCollatorForLanguageModeling, RobertaForMaskedLM
 
+    from .training import optimizer_step, warmup_linear_decay
+
     out = Path(out)
     torch.manual_seed(seed)
     rng = random.Random(seed)
@@ -74,9 +76,7 @@ def pretrain(out: str | Path, lines: list[str], steps: int = 2000, batch_size: i
     encoded = [e for e in encoded if len(e) > 3]
     collator = DataCollatorForLanguageModeling(tokenizer, mlm_probability=0.15)
     optimizer = torch.optim.AdamW(model.parameters(), lr=learning_rate, weight_decay=0.01)
-    warmup = max(1, steps // 20)
-    scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (steps - s) / max(1, steps - warmup))))
+    scheduler = warmup_linear_decay(optimizer, steps, max(1, steps // 20))
     model.train()
     bar = range(steps)
     if progress:
@@ -87,11 +87,7 @@ def pretrain(out: str | Path, lines: list[str], steps: int = 2000, batch_size: i
     for step in bar:
         batch = collator([{"input_ids": encoded[rng.randrange(len(encoded))]} for _ in range(batch_size)])
         loss = model(**batch).loss
-        optimizer.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        optimizer.step()
-        scheduler.step()
+        optimizer_step(loss, model, optimizer, scheduler)
         losses.append(loss.item())
         if progress and step % 50 == 0:
             bar.set_postfix(loss=f"{sum(losses[-50:]) / len(losses[-50:]):.3f}")

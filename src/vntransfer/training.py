@@ -127,9 +127,7 @@ def train(args: TrainingArguments, train_docs: Optional[list[Document]] = None,
     groups = [{"params": [p for n, p in model.named_parameters() if n.startswith("encoder.")], "lr": enc_lr},
               {"params": [p for n, p in model.named_parameters() if not n.startswith("encoder.")], "lr": args.learning_rate}]
     optimizer = torch.optim.AdamW(groups, weight_decay=args.weight_decay)
-    warmup = max(1, int(total * args.warmup_ratio))
-    scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / max(1, total - warmup))))
+    scheduler = warmup_linear_decay(optimizer, total, max(1, int(total * args.warmup_ratio)))
 
     fingerprint = _fingerprint(args, train_docs + extra_docs)
     start_epoch, history, best = 0, [], -1.0
@@ -160,11 +158,7 @@ def train(args: TrainingArguments, train_docs: Optional[list[Document]] = None,
         for step in bar:
             batch = collate([examples[i] for i in order[step * args.batch_size:(step + 1) * args.batch_size]], tokenizer.pad_token_id)
             loss = training_loss(model, batch)
-            optimizer.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimizer.step()
-            scheduler.step()
+            optimizer_step(loss, model, optimizer, scheduler)
             losses.append(loss.item())
             if hasattr(bar, "set_postfix"):
                 bar.set_postfix(loss=f"{sum(losses) / len(losses):.4f}")
@@ -194,6 +188,20 @@ def train(args: TrainingArguments, train_docs: Optional[list[Document]] = None,
 
         return load(args.output_dir), history
     return extractor, history
+
+
+def warmup_linear_decay(optimizer, total: int, warmup: int):
+    """Linear warm-up to the peak learning rate, then linear decay to zero at `total` steps."""
+    return torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / max(1, total - warmup))))
+
+
+def optimizer_step(loss: torch.Tensor, model, optimizer, scheduler) -> None:
+    optimizer.zero_grad()
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    optimizer.step()
+    scheduler.step()
 
 
 def training_loss(model: TransferExtractorModel, batch: dict) -> torch.Tensor:
