@@ -101,6 +101,18 @@ def test_missing_or_bad_model_files_are_named(tmp_path, overfit_model):
         load(broken)
     with pytest.raises(ModelLoadError, match="no such model directory"):
         load(tmp_path / "nowhere")
+    settings = json.loads((overfit_model[0] / "vntransfer.json").read_text())
+    (broken / "vntransfer.json").write_text(json.dumps({**settings, "entity_types": ["PER", "ORG"]}))
+    with pytest.raises(ModelLoadError, match="vntransfer.json: label maps differ"):
+        load(broken)
+    from safetensors.torch import load_file, save_file
+
+    (broken / "vntransfer.json").write_text(json.dumps(settings))
+    state = load_file(str(overfit_model[0] / "model.safetensors"))
+    state.pop(next(k for k in state if k.startswith("entity_head")))
+    save_file(state, str(broken / "model.safetensors"))
+    with pytest.raises(ModelLoadError, match="model.safetensors: weights do not match"):
+        load(broken)
 
 
 def test_cli_predict_jsonl_with_a_bad_line(tmp_path, overfit_model):
