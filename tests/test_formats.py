@@ -7,7 +7,6 @@ from seqeval.metrics.sequence_labeling import get_entities
 
 from vntransfer.cli import main
 from vntransfer.corpus import load_documents
-from vntransfer.document import Document
 from vntransfer.formats.bio import decode_spans, from_bio, to_bio, write_conll
 from vntransfer.formats.brat import from_brat, to_brat
 from vntransfer.schema import ENTITY_TYPES

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
-from pathlib import Path
 
 from vntransfer.corpus import load_documents
 from vntransfer.generate import generate

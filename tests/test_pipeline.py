@@ -12,7 +12,7 @@ from vntransfer.pipeline import ModelLoadError, load
 from vntransfer.training import TrainingArguments, train
 from vntransfer.validation import validate_document
 
-from .conftest import ROOT, make_phobert_style_encoder, overfit_documents
+from .conftest import make_phobert_style_encoder, overfit_documents
 
 pytestmark = pytest.mark.slow
 

@@ -6,7 +6,7 @@ import re
 import sys
 from pathlib import Path
 
-from .corpus import iter_files, load_documents, read_records, write_document
+from .corpus import load_documents, read_records, write_document
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

@@ -9,7 +9,7 @@ import re
 import unicodedata
 from typing import Iterable, Optional
 
-from .document import Document, Entity, Event, Relation, Slot, Trigger
+from .document import Document, Entity, Event, Slot, Trigger
 from .schema import MOVE_RELATIONS
 
 #: trigger phrase (NFC, lowercase) -> event class; SPEC.md "Decided cases" fixes several of these

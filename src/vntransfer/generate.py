@@ -168,7 +168,7 @@ class Generator:
         trigger = r.choice(["điều động, bổ nhiệm", "bổ nhiệm", "luân chuyển, chỉ định", "điều động", "tiếp nhận và bổ nhiệm",
                             "phân công"])
         b.add(r.choice(["Ngày ", "Sáng ", "Chiều "]) + self.date() + ", ")
-        issuer = self.body(b, r.choice(["party_committee", "people_committee"]), P, W)
+        self.body(b, r.choice(["party_committee", "people_committee"]), P, W)  # the issuing body
         b.add(" tổ chức hội nghị công bố quyết định về công tác cán bộ. Theo đó, " + trigger + " ")
         p, _ = self.person(b)
         b.add(", ")
@@ -178,7 +178,6 @@ class Generator:
         new, _ = self.post(b, P, W, lower=True, avoid=self.last_post)
         b.rel("APPOINTED_TO", p, new)
         b.add(r.choice([".", ", thời hạn 5 năm.", " kể từ ngày " + self.date() + "."]))
-        del issuer
 
     def listing(self, b: Builder, P, W) -> None:
         r = self.rng

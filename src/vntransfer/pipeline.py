@@ -19,7 +19,7 @@ from .decoding import attach_admin_words, decode_entities, join_split_spans
 from .document import Document, Entity, Relation
 from .events import assemble_events
 from .model import RELATION_LABELS, TAGS, TransferExtractorModel
-from .schema import ENTITY_TYPES, RELATION_TYPES
+from .schema import ENTITY_TYPES
 from .tensors import WordEncoder
 from .words import segment_words, segmenter_info
 

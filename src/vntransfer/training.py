@@ -20,7 +20,6 @@ from .document import Document
 from .evaluation import score_documents
 from .pipeline import Extractor, ExtractorSettings
 from .model import TransferExtractorModel
-from .tensors import WordEncoder
 
 logger = logging.getLogger(__name__)
 
