@@ -61,3 +61,32 @@ def test_written_corpus_has_no_near_duplicates():
     for a, b in itertools.combinations(sh, 2):
         overlap = len(sh[a] & sh[b]) / max(1, min(len(sh[a]), len(sh[b])))
         assert overlap < 0.3, (a, b, overlap)
+
+
+def test_generated_places_span_both_sides_of_the_2025_merger():
+    from vntransfer.generate import legacy_units, lexicons
+
+    legacy = legacy_units()
+    assert len(legacy["provinces"]) == 63 and len(legacy["districts"]) > 600  # the registry, not a hand list
+    docs = generate(120, seed=5)
+    eras = Counter(d.meta["era"] for d in docs)
+    assert eras["before-2025"] > 20 and eras["after-2025"] > 20
+    old_only = {p for p, _ in legacy["provinces"]} - {p for p, _ in lexicons()["provinces"]}
+    localities = [e.text for d in docs if d.meta["era"] == "before-2025" for e in d.entities if e.type == "LOCALITY"]
+    assert any(unicodedata.normalize("NFC", t).split(" ")[0] in ("huyện", "quận", "thị") for t in localities)
+    assert any(unicodedata.normalize("NFC", t).removeprefix("tỉnh ") in old_only for t in localities)
+    # no district appears in a document written after the merger, when districts no longer exist
+    after = " ".join(d.text for d in docs if d.meta["era"] == "after-2025")
+    assert "Huyện ủy" not in after and "Quận ủy" not in after
+
+
+def test_generated_documents_include_page_clutter_and_title_chains():
+    docs = generate(150, seed=2)
+    forms = Counter(f for d in docs for f in d.meta["forms"])
+    assert all(forms[f] > 5 for f in ("headline", "related", "credit", "chain", "interview", "reception"))
+    # a byline outlet is a BODY, a title chain before a name gives HOLDS for each title
+    assert any(e.type == "BODY" and e.text == "VOV.VN" for d in docs for e in d.entities)
+    for d in docs:
+        ents = d.entity_map()
+        holds = Counter(r.head for r in d.relations if r.type == "HOLDS" and ents[r.tail].text == "Tổng Bí thư")
+        assert all(ents[p].type == "PERSON" for p in holds)

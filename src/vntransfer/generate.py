@@ -4,8 +4,9 @@ Documents are assembled from forms that real transfer news takes (decision annou
 headlines and leads, central cadres rotated to provinces, elections, receptions, assignments,
 captions and related-news lists, statistics without events). Names come from the name lexicons,
 posts and bodies from `lexicons/positions.tsv` and `bodies.tsv`, places from the `vietnam-provinces`
-registry. Spans are recorded while the text is built, so the annotation is exact by construction;
-events are assembled by the same code the model uses and every document is validated.
+registry (after the 2025 merger) and from vietnamadminunits as shipped in underthesea.address (before it:
+63 provinces, their districts and communes). Spans are recorded while the text is built, so the
+annotation is exact by construction; events are assembled by the same code the model uses and every document is validated.
 """
 from __future__ import annotations
 
@@ -26,6 +27,38 @@ def _tsv(name: str) -> list[list[str]]:
     return [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 
+DISTRICT_COMMITTEE = {"huyện": "Huyện ủy", "quận": "Quận ủy", "thị xã": "Thị ủy", "thành phố": "Thành ủy"}
+
+
+def _split_unit(full: str, words: tuple[str, ...]) -> Optional[tuple[str, str]]:
+    """"Thị xã Sa Pa" -> ("thị xã", "Sa Pa"); None for a name without a known admin word."""
+    for w in words:
+        if full.lower().startswith(w + " ") and len(full) > len(w) + 1:
+            return w, full[len(w) + 1:]
+    return None
+
+
+def legacy_units() -> dict:
+    """Units before the 1 July 2025 merger (63 provinces, ~700 districts, ~10,000 communes), from the
+    vietnamadminunits registry that underthesea ships with its address converter (underthesea.address).
+    Returns provinces [(name, admin word)], districts [(admin word, name, province name)] and communes by
+    district."""
+    import json
+
+    data = json.loads(resources.files("underthesea.address").joinpath("data", "mapping.json").read_text(encoding="utf-8"))
+    provinces = [(p["short"], "thành phố" if p["name"].startswith("Thành phố") else "tỉnh")
+                 for p in data["old_province_names"].values()]
+    districts: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
+    for row in data["ward_mapping"]:
+        d = _split_unit(row["old_district"], ("huyện", "quận", "thị xã", "thành phố"))
+        w = _split_unit(row["old_ward"], ("xã", "phường", "thị trấn"))
+        prov = _split_unit(row["old_province"], ("tỉnh", "thành phố"))
+        if d and w and prov:
+            districts.setdefault((d[0], d[1], prov[1]), []).append(w)
+    return {"provinces": provinces, "districts": sorted(districts), "communes": districts,
+            "source": f"{data['metadata']['source']} {data['metadata']['version']} (via underthesea.address)"}
+
+
 @lru_cache(maxsize=1)
 def lexicons() -> dict:
     import vietnam_provinces as vp
@@ -44,6 +77,7 @@ def lexicons() -> dict:
         "middles": [(s, int(w)) for s, w in _tsv("middle_names.tsv")],
         "givens": [(s, int(w)) for s, w in _tsv("given_names.tsv")],
         "provinces": provinces, "wards": wards, "positions": positions, "bodies": bodies,
+        "legacy": legacy_units(),
     }
 
 
@@ -89,6 +123,7 @@ class Generator:
     def __init__(self, seed: int = 0):
         self.rng = random.Random(seed)
         self.lex = lexicons()
+        self.district: Optional[tuple[str, str, str]] = None  # set for a document written before the 2025 merger
 
     # -- pieces ---------------------------------------------------------------------------------
     def _weighted(self, items):
@@ -110,9 +145,18 @@ class Generator:
             s = s.replace("Ủy", "Uỷ").replace("ủy", "uỷ").replace("Hòa", "Hoà")
         return s
 
+    def kinds(self) -> list[str]:
+        """Kinds of body that exist in this document's era (districts were abolished in 2025)."""
+        return [k for k, names in self.lex["bodies"].items() if any(self._exists(level) for _, level in names)]
+
+    def _exists(self, level: str) -> bool:
+        return level != "district" or self.district is not None
+
     def body(self, b: Builder, kind: str, province: tuple[str, str], ward: tuple[str, str]) -> int:
-        name, level = self.rng.choice(self.lex["bodies"][kind])
+        name, level = self.rng.choice([c for c in self.lex["bodies"][kind] if self._exists(c[1])])
         name = self.spelling(name)
+        if province[1] == "thành phố":  # a centrally governed city has a Thành ủy, not a Tỉnh ủy
+            name = name.replace("Tỉnh ủy", "Thành ủy").replace("Tỉnh uỷ", "Thành uỷ")
         place = None
         if "{P}" in name:
             pre, post = name.split("{P}")
@@ -120,6 +164,13 @@ class Generator:
             if pre.endswith("tỉnh "):  # the admin word directly before the name belongs to the LOCALITY
                 pre = pre[:-len("tỉnh ")]
                 place = f"{self.rng.choice([province[1], province[1], 'TP.'] if province[1] == 'thành phố' else ['tỉnh'])} {province[0]}".replace("TP. ", "TP.")
+        elif "{D}" in name:
+            word, dname, _ = self.district
+            pre, post = name.replace("{DC}", self.spelling(DISTRICT_COMMITTEE[word])).split("{D}")
+            place = dname
+            if pre.endswith("huyện "):
+                pre = pre[:-len("huyện ")]
+                place = f"{word} {dname}"
         elif "{L}" in name:
             pre, post = name.split("{L}")
             place = f"{ward[0]} {ward[1]}"
@@ -136,8 +187,9 @@ class Generator:
 
     def post(self, b: Builder, province, ward, kind: Optional[str] = None, lower: bool = False,
              avoid: Optional[tuple[str, str]] = None) -> tuple[int, int]:
+        kinds = [k for k in self.kinds() if k in self.lex["positions"]]
         while True:
-            k = kind or self.rng.choice(list(self.lex["positions"]))
+            k = kind or self.rng.choice(kinds)
             title = self.rng.choice(self.lex["positions"][k])
             if (title, k) != avoid:
                 break
@@ -160,7 +212,8 @@ class Generator:
 
     def date(self) -> str:
         r = self.rng
-        return f"{r.randint(1, 28)}/{r.randint(1, 12)}" + (f"/{r.randint(2015, 2026)}" if r.random() < 0.5 else "")
+        years = (2015, 2024) if self.district else (2025, 2026)
+        return f"{r.randint(1, 28)}/{r.randint(1, 12)}" + (f"/{r.randint(*years)}" if r.random() < 0.5 else "")
 
     # -- forms ----------------------------------------------------------------------------------
     def announcement(self, b: Builder, P, W) -> None:
@@ -275,20 +328,191 @@ class Generator:
         b.ent("PERSON", self.name()[0])
         b.add(")")
 
-    FORMS = ("announcement", "listing", "central", "election", "destination", "statistics", "caption")
+    # national titles as a chain before a name; None = no body written after the title
+    NATIONAL = (("Tổng Bí thư", None), ("Thủ tướng", None), ("Thủ tướng", "Chính phủ"), ("Chủ tịch nước", None),
+                ("Chủ tịch", "Quốc hội"), ("Phó Thủ tướng", "Chính phủ"), ("Ủy viên", "Bộ Chính trị"),
+                ("Uỷ viên", "Bộ Chính trị"), ("Bí thư", "Trung ương Đảng"), ("Ủy viên", "Trung ương Đảng"),
+                ("Thường trực", "Ban Bí thư"), ("Trưởng", "Ban Tổ chức Trung ương"), ("Phó Chủ tịch", "Quốc hội"),
+                ("Chủ nhiệm", "Ủy ban Kiểm tra Trung ương"), ("Trưởng", "Ban Nội chính Trung ương"),
+                ("Phó Trưởng", "Ban Tổ chức Trung ương"), ("Bộ trưởng", "Bộ Nội vụ"))
+    OUTLETS = ("VOV.VN", "VTV.vn", "TTXVN", "Dân trí", "VnExpress", "Báo Nhân Dân", "Báo Lao Động", "VietNamNet",
+               "Tuổi Trẻ", "Thanh Niên", "Báo Tin tức", "Báo Chính phủ", "LCĐT", "QĐND", "CAND")
+
+    def chain(self, b: Builder, P, W, person: bool = True) -> Optional[int]:
+        """'Ủy viên Bộ Chính trị, Tổng Bí thư Nguyễn Văn A chủ trì hội nghị': titles before the name, each
+        held by the person (a title with no person after it holds nothing)."""
+        r = self.rng
+        posts = []
+        local = r.random() < 0.3  # a provincial leader: central membership, then local posts
+        titles = r.sample(self.NATIONAL, k=r.randint(1, 3))
+        if local:
+            titles = titles[:1] + [None] * r.randint(1, 2)
+        for k, entry in enumerate(titles):
+            if entry is None:
+                b.add(", ")
+                posts.append(self.post(b, P, W, avoid=getattr(self, "last_post", None))[0])
+                continue
+            title, body = entry
+            if k:
+                b.add(", " if r.random() < 0.8 else " kiêm ")
+            pos = b.ent("POSITION", title)
+            if body:
+                b.add(" ")
+                b.rel("OF", pos, b.ent("BODY", body))
+            posts.append(pos)
+        if not person:
+            b.add(r.choice([": “Chuẩn bị nhân sự phải thật sự dân chủ, khách quan”", " chủ trì phiên họp"]))
+            return None
+        b.add(" ")
+        if r.random() < 0.3:
+            b.add(r.choice(["đồng chí ", "ông ", "bà "]))
+        p, _ = self.person(b, honorific=False)
+        for pos in posts:
+            b.rel("HOLDS", p, pos)
+        b.add(r.choice([" chủ trì, phát biểu khai mạc hội nghị.", " dự và phát biểu chỉ đạo.",
+                        " trao quyết định và tặng hoa chúc mừng.", " làm việc với Ban Thường vụ về công tác cán bộ."]))
+        return p
+
+    def headline(self, b: Builder, P, W) -> None:
+        """A headline that states a move, a dateline credit and a lead."""
+        r = self.rng
+        p, _ = self.person(b, capital=True)
+        b.add(r.choice([" được bổ nhiệm làm ", " được điều động giữ chức ", " được bầu giữ chức ", " được luân chuyển làm "]))
+        new, _ = self.post(b, P, W)
+        b.rel("APPOINTED_TO", p, new)
+        b.add("\n\n")
+        if r.random() < 0.7:
+            b.ent("BODY", r.choice(self.OUTLETS))
+            b.add(r.choice([" - ", " – ", " -"]))
+        b.add(r.choice(["Chiều ", "Sáng ", "Ngày "]) + self.date() + ", ")
+        self.body(b, r.choice(["party_committee", "people_committee"]), P, W)
+        b.add(" tổ chức hội nghị công bố và trao quyết định về công tác cán bộ.")
+
+    def related(self, b: Builder, P, W) -> None:
+        """A related-news list: repeated headlines, each annotated on its own."""
+        r = self.rng
+        b.add(r.choice(["Tin liên quan", "Có thể bạn quan tâm", "Tin cùng chuyên mục", "TIN LIÊN QUAN"]) + "\n")
+        for _ in range(r.randint(2, 4)):
+            k = r.randrange(4)
+            if k == 0:
+                b.ent("LOCALITY", r.choice([P[0], f"{W[0].capitalize()} {W[1]}"]))
+                b.add(r.choice([" điều động, luân chuyển hàng loạt cán bộ về cơ sở", " công bố quyết định về công tác cán bộ",
+                                " luân chuyển 20 cán bộ chủ chốt"]))
+            elif k == 1:
+                self.chain(b, P, W, person=r.random() < 0.7)
+            elif k == 2:
+                b.add(r.choice(["Bổ nhiệm ", "Điều động ", "Luân chuyển "]))
+                p, _ = self.person(b)
+                b.add(r.choice([" làm ", " giữ chức "]))
+                new, _ = self.post(b, P, W)
+                b.rel("APPOINTED_TO", p, new)
+            else:
+                b.add(r.choice(["Kiện toàn nhân sự ", "Công bố quyết định nhân sự ", "Giới thiệu nhân sự "]))
+                self.body(b, r.choice(self.kinds()), P, W)
+            b.add("\n")
+
+    def interview(self, b: Builder, P, W) -> None:
+        """An interview: the lead names the post, speaker labels carry no relation."""
+        r = self.rng
+        b.add(r.choice(["Phóng viên ", "PV "]))
+        b.ent("BODY", r.choice(self.OUTLETS[:6]))
+        b.add(" đã phỏng vấn ")
+        name, hon = self.name()
+        b.add(hon + " ")
+        p = b.ent("PERSON", name)
+        b.add(", ")
+        held, _ = self.post(b, P, W)
+        b.rel("HOLDS", p, held)
+        b.add(f" về công tác luân chuyển cán bộ.\nPV: Xin {hon} cho biết kết quả thực hiện công tác luân chuyển thời gian qua?\n")
+        b.add(r.choice([hon.capitalize() + " ", ""]))
+        b.ent("PERSON", name)
+        b.add(f": Vừa rồi, tỉnh đã điều động {r.randint(5, 60)} cán bộ về cơ sở, trong đó có các đồng chí "
+              "giữ chức vụ chủ chốt. Những cán bộ này đều được ")
+        b.ent("BODY", self.spelling(r.choice(["Ban Thường vụ Tỉnh ủy", "Tỉnh ủy", "Thường trực Tỉnh ủy"])))
+        b.add(" lựa chọn kỹ.")
+
+    def reception(self, b: Builder, P, W) -> None:
+        """Tiếp nhận: a cadre received from elsewhere, with a destination body."""
+        r = self.rng
+        self.body(b, r.choice(["people_committee", "party_committee"]), P, W)
+        b.add(r.choice([" đã tiếp nhận ", " quyết định tiếp nhận "]))
+        p, _ = self.person(b)
+        b.add(", ")
+        held, _ = self.post(b, P, W)
+        b.rel("HOLDS", p, held)
+        b.add(r.choice([", về công tác tại ", ", đến nhận công tác tại "]))
+        dest = self.body(b, r.choice([k for k in ("department", "party_board", "district_office") if k in self.kinds()]), P, W)
+        b.rel("TRANSFERRED_TO", p, dest)
+        b.add(".")
+
+    def credit(self, b: Builder, P, W) -> None:
+        """End-of-article credits: a byline in capitals, 'Theo X/Outlet', a photo credit."""
+        r = self.rng
+        k = r.randrange(3)
+        if k == 0:
+            name = self.name()[0].split()
+            b.ent("PERSON", (f"{name[-2][0]}. {name[-1]}" if r.random() < 0.6 else " ".join(name[-2:])).upper())
+        elif k == 1:
+            b.add("Theo ")
+            b.ent("PERSON", self.name()[0])
+            b.add("/")
+            b.ent("BODY", r.choice(self.OUTLETS))
+        else:
+            b.add("(Ảnh: ")
+            if r.random() < 0.5:
+                b.ent("PERSON", self.name()[0])
+            else:
+                self.body(b, "press", P, W)
+            b.add(")")
+
+    def generic(self, b: Builder, P, W) -> None:
+        """Generic nouns that are not entities beside the Party and the central level that are."""
+        r = self.rng
+        b.add(r.choice(["Công tác luân chuyển cán bộ góp phần xây dựng ", "Đây là chủ trương lớn của "]))
+        b.ent("BODY", "Đảng")
+        b.add(r.choice([" và hệ thống chính trị trong sạch, vững mạnh. ", ", thể hiện trách nhiệm của các cấp ủy, tổ chức đảng. "]))
+        b.add(r.choice(["Các cấp ủy đảng, chính quyền địa phương ", "Đảng bộ các tỉnh, thành phố ", "Các cơ quan Đảng, khối Đảng "]))
+        b.add(r.choice(["cần thực hiện nghiêm hướng dẫn của ", "đã quán triệt chỉ đạo của "]))
+        b.ent("BODY", r.choice(["Trung ương", "trung ương"]))
+        b.add(r.choice([" về công tác cán bộ", ", nhất là đối với cán bộ diện "]))
+        if r.random() < 0.5:
+            b.add(", nhất là ở ")
+            b.ent("LOCALITY", r.choice(["miền Trung", "Tây Nguyên", "Tây Bắc", "Đồng bằng sông Cửu Long", "miền núi phía Bắc"]))
+        b.add(r.choice([". Đại hội Đảng các cấp sẽ diễn ra trong năm tới.", "; tổ chức cơ sở Đảng được củng cố.", "."]))
+
+    FORMS = ("announcement", "listing", "central", "election", "destination", "statistics", "caption",
+             "chain", "headline", "related", "interview", "reception", "credit", "generic")
 
     def document(self, n: int) -> Document:
         r = self.rng
-        P = r.choice(self.lex["provinces"])
-        W = r.choice(self.lex["wards"])
+        if r.random() < 0.5:  # written before the 1 July 2025 merger: old provinces, districts, communes
+            self.district = r.choice(self.lex["legacy"]["districts"])
+            province = self.district[2]
+            P = next((p for p in self.lex["legacy"]["provinces"] if p[0] == province), (province, "tỉnh"))
+            W = r.choice(self.lex["legacy"]["communes"][self.district])
+            era = "before-2025"
+        else:
+            self.district = None
+            P = r.choice(self.lex["provinces"])
+            W = r.choice(self.lex["wards"])
+            era = "after-2025"
         b = Builder(nfd=r.random() < 0.1)
-        b.add(r.choice(["Công bố quyết định về công tác cán bộ", "Điều động, bổ nhiệm cán bộ chủ chốt",
-                        "Luân chuyển cán bộ về cơ sở"]) + "\n\n")
-        forms = r.sample(self.FORMS, k=r.randint(2, 4))
-        for k, form in enumerate(forms):
-            getattr(self, form)(b, P, W)
+        if r.random() < 0.7:
+            b.add(r.choice(["Công bố quyết định về công tác cán bộ", "Điều động, bổ nhiệm cán bộ chủ chốt",
+                            "Luân chuyển cán bộ về cơ sở"]) + "\n\n")
+        forms = r.sample(self.FORMS, k=r.randint(2, 5))
+        if "headline" in forms:  # a headline opens the document
+            forms.remove("headline")
+            forms.insert(0, "headline")
+        for form in forms:
+            if form in ("related", "credit") and b.parts and not b.parts[-1].endswith("\n"):
+                b.add("\n\n")
+            if form == "chain":
+                self.chain(b, P, W)
+            else:
+                getattr(self, form)(b, P, W)
             b.add("\n\n" if r.random() < 0.6 else " ")
-        return b.document(f"gen-{n:05d}", {"source": "generated", "generator_seed": None, "forms": forms})
+        return b.document(f"gen-{n:05d}", {"source": "generated", "generator_seed": None, "forms": forms, "era": era})
 
 
 def generate(n: int, seed: int = 0) -> list[Document]:
