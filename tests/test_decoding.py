@@ -46,3 +46,58 @@ def test_a_body_cut_in_two_is_joined_but_not_across_punctuation():
     syl = split_syllables("Ban Thường vụ Tỉnh ủy, Ban Bí thư")
     spans = [(0, 0, BODY, 0.9), (1, 4, BODY, 0.8), (6, 8, BODY, 0.9)]
     assert [(f, l) for f, l, _, _ in join_split_spans(spans, syl)] == [(0, 4), (6, 8)]
+
+
+def _words(*sizes):
+    from vntransfer.words import Word
+
+    out, i = [], 0
+    for n in sizes:
+        out.append(Word(i, i + n - 1))
+        i += n
+    return out
+
+
+def test_spans_meeting_inside_one_word_are_mended():
+    from vntransfer.decoding import mend_word_splits
+
+    pos, person = ENTITY_TYPES.index("POSITION"), ENTITY_TYPES.index("PERSON")
+    # "Tổng_Bí_thư Nguyễn_Phú_Trọng": BODY [Tổng] + POSITION [Bí thư] inside one word, and a piece "Phú"
+    p = _probs(6, [(BODY, 0, "B"), (pos, 1, "B"), (pos, 2, "I"), (person, 4, "B")])
+    spans = decode_entities(p)
+    out = mend_word_splits(spans, p, _words(3, 3))
+    assert [(f, l, t) for f, l, t, _ in out] == [(0, 2, pos)]
+    # same type on both sides of a boundary inside a word is one span; across words it is left alone
+    p = _probs(4, [(LOC, 0, "B"), (LOC, 1, "B"), (LOC, 2, "B"), (LOC, 3, "I")])
+    out = mend_word_splits(decode_entities(p), p, _words(2, 2))
+    assert [(f, l) for f, l, _, _ in out] == [(0, 1), (2, 3)]
+
+
+def test_a_locality_nested_in_a_body_is_not_mended_away():
+    from vntransfer.decoding import mend_word_splits
+
+    # "Tỉnh ủy_Lai_Châu" segmented wrongly: the LOCALITY starts inside a word and may nest in the BODY
+    p = _probs(4, [(BODY, 0, "B"), (BODY, 1, "I"), (BODY, 2, "I"), (BODY, 3, "I"), (LOC, 2, "B"), (LOC, 3, "I")])
+    out = mend_word_splits(decode_entities(p), p, _words(1, 3))
+    assert [(f, l, t) for f, l, t, _ in out] == [(0, 3, BODY), (2, 3, LOC)]
+
+
+def test_punctuation_is_trimmed_from_span_edges():
+    from vntransfer.decoding import trim_punctuation
+
+    syl = split_syllables("VOV.VN - ' Đoàn ĐBQH (khóa XV)")
+    texts = [s.text for s in syl]
+    dash, quote = texts.index("-"), texts.index("'")
+    spans = [(0, dash, BODY, 0.9), (quote, quote, ENTITY_TYPES.index("PERSON"), 0.8), (quote + 1, len(syl) - 1, BODY, 0.7)]
+    out = trim_punctuation(spans, syl)
+    assert [(f, l) for f, l, _, _ in out] == [(0, dash - 1), (quote + 1, len(syl) - 1)]
+
+
+def test_a_title_and_its_body_inside_one_word_stay_apart():
+    from vntransfer.decoding import mend_word_splits
+
+    pos = ENTITY_TYPES.index("POSITION")
+    # "Phó Trưởng_phòng Nội_vụ": [Phó Trưởng] [phòng Nội vụ] share the word "Trưởng_phòng" (SPEC.md)
+    p = _probs(5, [(pos, 0, "B"), (pos, 1, "I"), (BODY, 2, "B"), (BODY, 3, "I"), (BODY, 4, "I")])
+    out = mend_word_splits(decode_entities(p), p, _words(1, 2, 2))
+    assert [(f, l, t) for f, l, t, _ in out] == [(0, 1, pos), (2, 4, BODY)]

@@ -88,6 +88,7 @@ def collate(examples: list[Example], pad_id: int, with_gold: bool = True) -> dic
     attention = torch.zeros((b, n_tok), dtype=torch.long)
     syl_token = torch.zeros((b, n_syl), dtype=torch.long)
     syl_kind = torch.zeros((b, n_syl), dtype=torch.long)
+    syl_gaz = torch.zeros((b, n_syl), dtype=torch.long)
     syl_mask = torch.zeros((b, n_syl), dtype=torch.bool)
     for i, x in enumerate(examples):
         w = x.window
@@ -95,9 +96,10 @@ def collate(examples: list[Example], pad_id: int, with_gold: bool = True) -> dic
         attention[i, :len(w.input_ids)] = 1
         syl_token[i, :len(w.syllable_token)] = torch.tensor(w.syllable_token)
         syl_kind[i, :len(w.syllable_kind)] = torch.tensor(w.syllable_kind)
+        syl_gaz[i, :len(w.syllable_gazetteer)] = torch.tensor(w.syllable_gazetteer, dtype=torch.long)
         syl_mask[i, :len(w.syllable_token)] = True
     out = {"input_ids": input_ids, "attention_mask": attention, "syllable_token": syl_token,
-           "syllable_kind": syl_kind, "syllable_mask": syl_mask}
+           "syllable_kind": syl_kind, "syllable_gazetteer": syl_gaz, "syllable_mask": syl_mask}
     if with_gold:
         tags = torch.full((b, n_syl, len(ENTITY_TYPES)), -100, dtype=torch.long)
         pairs, labels = [], []

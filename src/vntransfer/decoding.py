@@ -87,6 +87,82 @@ def join_split_spans(spans: list[tuple[int, int, int, float]], syllables,
     return sorted(merged, key=lambda c: (c[0], -c[1], c[2]))
 
 
+def trim_punctuation(spans: list[tuple[int, int, int, float]], syllables) -> list[tuple[int, int, int, float]]:
+    """No name begins or ends with a punctuation mark ("[VOV.VN -]" -> "[VOV.VN]"; a closing bracket
+    stays when the span opens it); a span of punctuation only names nothing."""
+    def word_like(i: int) -> bool:
+        return any(ch.isalnum() for ch in syllables[i].text)
+
+    out = []
+    for first, last, t, score in spans:
+        while first <= last and not word_like(first):
+            first += 1
+        while last >= first and not word_like(last):
+            opened = any("(" in syllables[i].text for i in range(first, last))
+            if syllables[last].text.endswith(")") and opened:
+                break
+            last -= 1
+        if first <= last:
+            out.append((first, last, t, score))
+    return sorted(set(out), key=lambda c: (c[0], -c[1], c[2]))
+
+
+def word_index(words, n_syllables: int) -> list[int]:
+    """syllable -> index of the segmented word that holds it."""
+    index = [0] * n_syllables
+    for k, w in enumerate(words):
+        for i in range(w.first, w.last + 1):
+            index[i] = k
+    return index
+
+
+#: a title and its body may meet inside a segmented word ("Phó Trưởng | phòng" in "Trưởng_phòng", SPEC.md)
+TITLE_THEN_BODY = frozenset({(ENTITY_TYPES.index("POSITION"), ENTITY_TYPES.index("BODY"))})
+
+
+def mend_word_splits(spans: list[tuple[int, int, int, float]], probs: torch.Tensor, words,
+                     ) -> list[tuple[int, int, int, float]]:
+    """Two spans that meet inside one segmented word are one mention cut in two by per-syllable tags:
+    same type -> joined ([Lai] [Châu] in "ủy_Lai_Châu" -> [Lai Châu]); different types that may not
+    nest -> one span over both with the type the model gives more probability over them (BODY [Tổng] +
+    POSITION [Bí thư] in "Tổng_Bí_thư" -> POSITION [Tổng Bí thư]), except a title followed by its body
+    ("Phó Trưởng | phòng ..." in "Trưởng_phòng", SPEC.md's shared head noun). Boundaries between words are left
+    to the model, so a segmentation error that glues two names ("ủy_Lai_Châu") costs nothing here. A
+    span with both edges inside one word is dropped."""
+    if not spans:
+        return spans
+    word_of = word_index(words, probs.shape[0])
+    out = sorted(spans, key=lambda c: (c[0], -c[1], c[2]))
+    changed = True
+    while changed:
+        changed = False
+        for a in out:
+            b = next((c for c in out if c[0] == a[1] + 1 and word_of[c[0]] == word_of[a[1]]
+                      and not _nestable(a, c) and (a[2], c[2]) not in TITLE_THEN_BODY), None)
+            if b is None:
+                continue
+            first, last = a[0], b[1]
+            if a[2] == b[2]:
+                t = a[2]
+            else:  # mass of "inside an entity" (B or I) of each type over the joined syllables
+                inside = 1.0 - probs[first:last + 1, :, 0]
+                t = a[2] if float(inside[:, a[2]].sum()) >= float(inside[:, b[2]].sum()) else b[2]
+            joined = (first, last, t, min(a[3], b[3]))
+            rest = [c for c in out if c is not a and c is not b]
+            if all(_compatible(joined, c) for c in rest):
+                out = sorted(rest + [joined], key=lambda c: (c[0], -c[1], c[2]))
+                changed = True
+                break
+    # a span with both edges inside one word is a piece of a longer word ("Phú" of "Nguyễn_Phú_Trọng")
+    return [c for c in out if not (word_of[c[0]] == word_of[c[1]] and words[word_of[c[0]]].first < c[0]
+                                   and c[1] < words[word_of[c[1]]].last)]
+
+
+def _nestable(a, b) -> bool:
+    ta, tb = ENTITY_TYPES[a[2]], ENTITY_TYPES[b[2]]
+    return (ta, tb) in ALLOWED_NESTING or (tb, ta) in ALLOWED_NESTING
+
+
 def _compatible(a, b) -> bool:
     if a[1] < b[0] or b[1] < a[0]:
         return True

@@ -10,6 +10,9 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+from .gazetteer import N_GAZETTEER_FEATURES
 from .schema import ENTITY_TYPES, RELATION_TYPES, relation_types_for
 from .tensors import N_SYLLABLE_KINDS
 
@@ -36,11 +39,17 @@ def allowed_label_mask() -> torch.Tensor:
 
 
 class TransferExtractorModel(nn.Module):
-    def __init__(self, encoder: nn.Module, dropout: float = 0.1, type_dim: int = 16, distance_dim: int = 16):
+    def __init__(self, encoder: nn.Module, dropout: float = 0.1, type_dim: int = 16, distance_dim: int = 16,
+                 gazetteer: bool = False, context_layer: bool = False):
         super().__init__()
         self.encoder = encoder
         hidden = encoder.config.hidden_size
+        self.options = {"gazetteer": gazetteer, "context_layer": context_layer}
         self.kind_embedding = nn.Embedding(N_SYLLABLE_KINDS, hidden)
+        # gazetteer hints (gazetteer.py) added to each syllable's state
+        self.gazetteer_embedding = nn.Embedding(N_GAZETTEER_FEATURES, hidden) if gazetteer else None
+        # a BiLSTM over the syllables (flair-style) sees the kinds and hints of the neighbours
+        self.context = nn.LSTM(hidden, hidden // 2, batch_first=True, bidirectional=True) if context_layer else None
         self.dropout = nn.Dropout(dropout)
         self.entity_head = nn.Linear(hidden, len(ENTITY_TYPES) * len(TAGS))
         self.type_embedding = nn.Embedding(len(ENTITY_TYPES), type_dim)
@@ -53,11 +62,24 @@ class TransferExtractorModel(nn.Module):
         )
         self.register_buffer("label_mask", allowed_label_mask(), persistent=False)
 
-    def syllable_states(self, input_ids, attention_mask, syllable_token, syllable_kind) -> torch.Tensor:
-        """(batch, syllables, hidden): the representing sub-token's state plus the slot embedding."""
+    def syllable_states(self, input_ids, attention_mask, syllable_token, syllable_kind,
+                        syllable_gazetteer=None, syllable_mask=None) -> torch.Tensor:
+        """(batch, syllables, hidden): the representing sub-token's state plus the slot embedding (and
+        the gazetteer hint), read in context by the BiLSTM when the model has one."""
         hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
         index = syllable_token.unsqueeze(-1).expand(-1, -1, hidden.size(-1))
         states = torch.gather(hidden, 1, index) + self.kind_embedding(syllable_kind)
+        if self.gazetteer_embedding is not None and syllable_gazetteer is not None:
+            states = states + self.gazetteer_embedding(syllable_gazetteer)
+        if self.context is not None:
+            if syllable_mask is None:
+                lengths = torch.full((states.size(0),), states.size(1), dtype=torch.long)
+            else:
+                lengths = syllable_mask.sum(1).clamp(min=1).cpu()
+            packed = pack_padded_sequence(states, lengths, batch_first=True, enforce_sorted=False)
+            context, _ = self.context(packed)
+            context, _ = pad_packed_sequence(context, batch_first=True, total_length=states.size(1))
+            states = states + context
         return self.dropout(states)
 
     def entity_logits(self, states: torch.Tensor) -> torch.Tensor:

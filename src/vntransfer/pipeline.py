@@ -15,7 +15,7 @@ import torch
 
 from . import __version__
 from .batching import Example, candidate_pairs, collate, pair_features
-from .decoding import attach_admin_words, decode_entities, join_split_spans
+from .decoding import attach_admin_words, decode_entities, join_split_spans, mend_word_splits, trim_punctuation
 from .document import Document, Entity, Relation
 from .events import assemble_events
 from .model import RELATION_LABELS, TAGS, TransferExtractorModel
@@ -38,6 +38,8 @@ class ExtractorSettings:
     stride: int = 32
     segment: bool = True
     relation_threshold: float = 0.5
+    #: boundary repairs applied after tagging, in this order (decoding.py; each is measured in the README)
+    repairs: tuple[str, ...] = ("punctuation", "word_splits", "admin_words", "split_names")
     extra: dict = field(default_factory=dict)
 
 
@@ -72,8 +74,8 @@ class Extractor:
             chunk = list(enumerate(sentences[lo:lo + batch_size], start=lo))
             examples = [Example(w, s) for si, s in chunk for w in self.encoder.windows(s, si)]
             batch = collate(examples, self.tokenizer.pad_token_id, with_gold=False)
-            states = self.model.syllable_states(batch["input_ids"], batch["attention_mask"],
-                                                batch["syllable_token"], batch["syllable_kind"])
+            states = self.model.syllable_states(batch["input_ids"], batch["attention_mask"], batch["syllable_token"],
+                                                batch["syllable_kind"], batch["syllable_gazetteer"], batch["syllable_mask"])
             probs = self.model.entity_logits(states).softmax(-1)
             for si, sentence in chunk:
                 rows = [k for k, x in enumerate(examples) if x.window.sentence == si]
@@ -84,8 +86,17 @@ class Extractor:
                     n = w.last - w.first + 1
                     merged[w.first:w.last + 1] += probs[k, :n]
                     count[w.first:w.last + 1] += 1
-                spans = decode_entities(merged / count.clamp(min=1))
-                spans = join_split_spans(attach_admin_words(spans, sentence.syllables), sentence.syllables)
+                averaged = merged / count.clamp(min=1)
+                spans = decode_entities(averaged)
+                repairs = self.settings.repairs
+                if "punctuation" in repairs:
+                    spans = trim_punctuation(spans, sentence.syllables)
+                if "word_splits" in repairs:
+                    spans = mend_word_splits(spans, averaged, sentence.words)
+                if "admin_words" in repairs:
+                    spans = attach_admin_words(spans, sentence.syllables)
+                if "split_names" in repairs:
+                    spans = join_split_spans(spans, sentence.syllables)
                 base = len(entities)
                 for first, last, t, score in spans:
                     entities.append((sentence.syllables[first].start, sentence.syllables[last].end, ENTITY_TYPES[t], score))
@@ -145,6 +156,8 @@ class Extractor:
             "stride": self.settings.stride,
             "segment": self.settings.segment,
             "relation_threshold": self.settings.relation_threshold,
+            "repairs": list(self.settings.repairs),
+            "model": dict(self.model.options),
             **self.settings.extra,
             **(extra or {}),
         }
@@ -175,7 +188,9 @@ def load(path: Union[str, Path, None] = None) -> Extractor:
         tokenizer = AutoTokenizer.from_pretrained(directory, use_fast=False)
     except (OSError, ValueError) as exc:
         raise ModelLoadError(f"{directory}: cannot load config or tokenizer: {exc}") from None
-    model = TransferExtractorModel(AutoModel.from_config(config))
+    options = settings.pop("model", {})  # models saved before these options had neither
+    model = TransferExtractorModel(AutoModel.from_config(config), gazetteer=bool(options.get("gazetteer")),
+                                   context_layer=bool(options.get("context_layer")))
     try:
         state = load_file(str(directory / WEIGHTS))
     except (SafetensorError, OSError) as exc:
@@ -184,7 +199,9 @@ def load(path: Union[str, Path, None] = None) -> Extractor:
     if missing or unexpected:
         raise ModelLoadError(f"{directory / WEIGHTS}: weights do not match the model "
                              f"(missing {missing[:3]}, unexpected {unexpected[:3]})")
-    known = {"max_length", "stride", "segment", "relation_threshold"}
+    known = {"max_length", "stride", "segment", "relation_threshold", "repairs"}
+    if "repairs" in settings:
+        settings["repairs"] = tuple(settings["repairs"])
     extractor_settings = ExtractorSettings(**{k: settings[k] for k in known if k in settings},
                                            extra={k: v for k, v in settings.items() if k not in known})
     return Extractor(model, tokenizer, extractor_settings)

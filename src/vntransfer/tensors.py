@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .gazetteer import features as gazetteer_features
 from .words import Sentence, form_syllables, word_string
 
 #: places in a word told apart: (index in word capped at 3) x (is last syllable)
@@ -41,6 +42,7 @@ class Window:
     input_ids: tuple[int, ...]
     syllable_token: tuple[int, ...]
     syllable_kind: tuple[int, ...]
+    syllable_gazetteer: tuple[int, ...] = ()
 
 
 def _piece_length(piece: str) -> int:
@@ -86,6 +88,7 @@ class WordEncoder:
     def windows(self, sentence: Sentence, index: int) -> list[Window]:
         """Windows over the sentence: at most `max_length` positions with special tokens, consecutive
         windows overlapping by about `stride` sub-tokens of whole words."""
+        self._gazetteer = gazetteer_features([s.text for s in sentence.syllables])
         words = []
         for w in sentence.words:
             form = word_string(sentence, w)
@@ -130,4 +133,6 @@ class WordEncoder:
                 syl_token.append(min(offset + owner, budget - 1))
                 syl_kind.append(slot)
         ids = ids[:budget] + [tok.sep_token_id]
-        return Window(index, words[0][0].first, words[-1][0].last, tuple(ids), tuple(syl_token), tuple(syl_kind))
+        first, last = words[0][0].first, words[-1][0].last
+        return Window(index, first, last, tuple(ids), tuple(syl_token), tuple(syl_kind),
+                      tuple(self._gazetteer[first:last + 1]))

@@ -61,6 +61,9 @@ class TrainingArguments:
     segment: bool = field(default=True, metadata={"help": "word-segment with underthesea (PhoBERT input)"})
     seed: int = field(default=13, metadata={"help": "random seed (weights, shuffling, dropout)"})
     progress: bool = field(default=True, metadata={"help": "show progress bars"})
+    gazetteer: bool = field(default=True, metadata={"help": "add gazetteer hints (registry places, titles, bodies, surnames) to each syllable"})
+    gazetteer_dropout: float = field(default=0.3, metadata={"help": "share of training windows whose gazetteer hints are hidden"})
+    context_layer: bool = field(default=True, metadata={"help": "a BiLSTM over the syllable states before the heads"})
 
     def __post_init__(self):
         if self.epochs < 1 or self.batch_size < 1:
@@ -114,7 +117,7 @@ def train(args: TrainingArguments, train_docs: Optional[list[Document]] = None,
     if not train_docs and not extra_docs:
         raise ValueError("no training documents")
     encoder, tokenizer, pretrained = build_encoder(args, [d.text for d in train_docs + extra_docs])
-    model = TransferExtractorModel(encoder)
+    model = TransferExtractorModel(encoder, gazetteer=args.gazetteer, context_layer=args.context_layer)
     settings = ExtractorSettings(max_length=args.max_length, stride=args.stride, segment=args.segment)
     extractor = Extractor(model, tokenizer, settings)
     examples = [x for d in train_docs for x in document_examples(d, extractor.encoder, args.segment)] * args.real_repeat
@@ -156,6 +159,9 @@ def train(args: TrainingArguments, train_docs: Optional[list[Document]] = None,
         bar = _progress(range(steps_per_epoch), args.progress, f"epoch {epoch + 1}/{args.epochs}")
         for step in bar:
             batch = collate([examples[i] for i in order[step * args.batch_size:(step + 1) * args.batch_size]], tokenizer.pad_token_id)
+            if args.gazetteer_dropout > 0:  # so that context, not the lists alone, finds names
+                hidden = torch.rand(batch["syllable_gazetteer"].size(0)) < args.gazetteer_dropout
+                batch["syllable_gazetteer"][hidden] = 0
             loss = training_loss(model, batch)
             optimizer_step(loss, model, optimizer, scheduler)
             losses.append(loss.item())
@@ -204,7 +210,8 @@ def optimizer_step(loss: torch.Tensor, model, optimizer, scheduler) -> None:
 
 
 def training_loss(model: TransferExtractorModel, batch: dict) -> torch.Tensor:
-    states = model.syllable_states(batch["input_ids"], batch["attention_mask"], batch["syllable_token"], batch["syllable_kind"])
+    states = model.syllable_states(batch["input_ids"], batch["attention_mask"], batch["syllable_token"],
+                                   batch["syllable_kind"], batch.get("syllable_gazetteer"), batch["syllable_mask"])
     logits = model.entity_logits(states)
     loss = F.cross_entropy(logits.reshape(-1, logits.size(-1)), batch["tags"].reshape(-1), ignore_index=-100)
     if batch["pairs"].numel():
