@@ -101,3 +101,18 @@ def test_a_title_and_its_body_inside_one_word_stay_apart():
     p = _probs(5, [(pos, 0, "B"), (pos, 1, "I"), (BODY, 2, "B"), (BODY, 3, "I"), (BODY, 4, "I")])
     out = mend_word_splits(decode_entities(p), p, _words(1, 2, 2))
     assert [(f, l, t) for f, l, t, _ in out] == [(0, 1, pos), (2, 4, BODY)]
+
+
+def test_spans_grow_to_word_edges_over_free_syllables_only():
+    from vntransfer.decoding import snap_to_words
+
+    person, pos = ENTITY_TYPES.index("PERSON"), ENTITY_TYPES.index("POSITION")
+    # "Nguyễn_Phú_Trọng": [Nguyễn] .. [Trọng] -> one name
+    out = snap_to_words([(0, 0, person, 0.9), (2, 2, person, 0.8)], _words(3), 3)
+    assert [(f, l, t) for f, l, t, _ in out] == [(0, 2, person)]
+    # "Ban Thường_vụ Tỉnh_ủy": [vụ Tỉnh ủy] grows back over the untagged "Thường"
+    out = snap_to_words([(0, 0, BODY, 0.9), (2, 4, BODY, 0.8)], _words(1, 2, 2), 5)
+    assert [(f, l) for f, l, _, _ in out] == [(0, 0), (1, 4)]
+    # "Phó Trưởng_phòng": the title holds "Trưởng", so the body does not grow over it
+    spans = [(0, 1, pos, 0.9), (2, 3, BODY, 0.9)]
+    assert snap_to_words(spans, _words(1, 2, 1), 4) == spans

@@ -47,7 +47,7 @@ def test_overfit_save_reload_predicts_gold_exactly(overfit_model):
     settings = json.loads((model_dir / "vntransfer.json").read_text())
     assert settings["segmenter"]["name"] == "underthesea.word_tokenize" and settings["package_version"]
     assert settings["model"] == {"gazetteer": True, "context_layer": True}
-    assert settings["repairs"] == ["punctuation", "word_splits", "admin_words", "split_names"]
+    assert settings["repairs"] == ["punctuation", "word_splits", "word_edges", "admin_words", "split_names"]
     extractor = load(model_dir)
     assert extractor.model.context is not None and extractor.model.gazetteer_embedding is not None
     for gold in docs:

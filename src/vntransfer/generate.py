@@ -479,6 +479,28 @@ class Generator:
             b.add(", nhất là ở ")
             b.ent("LOCALITY", r.choice(["miền Trung", "Tây Nguyên", "Tây Bắc", "Đồng bằng sông Cửu Long", "miền núi phía Bắc"]))
         b.add(r.choice([". Đại hội Đảng các cấp sẽ diễn ra trong năm tới.", "; tổ chức cơ sở Đảng được củng cố.", "."]))
+        k = r.randrange(3)
+        if k == 0:  # an election: the title is a POSITION, "HĐND các cấp" names no body
+            b.add(r.choice([" Cuộc bầu cử ", " Công tác chuẩn bị bầu cử ", " Ngày bầu cử "]))
+            d1 = b.ent("POSITION", "đại biểu")
+            b.add(" ")
+            b.rel("OF", d1, b.ent("BODY", "Quốc hội"))
+            b.add(" và ")
+            b.ent("POSITION", "đại biểu")
+            b.add(r.choice([" HĐND các cấp", " Hội đồng nhân dân các cấp"]) + f" nhiệm kỳ {r.choice(['2021 - 2026', '2026 - 2031'])} "
+                  + r.choice(["đã diễn ra thành công.", "được triển khai đúng luật.", "đã khép lại."]))
+        elif k == 1:  # a policy: posts of unnamed or generic units
+            b.add(" Tỉnh tiếp tục bố trí ")
+            b.ent("POSITION", "bí thư")
+            b.add(" cấp ủy, ")
+            c = b.ent("POSITION", "chủ tịch")
+            b.add(" ")
+            b.rel("OF", c, b.ent("BODY", r.choice(["UBND cấp tỉnh", "UBND cấp xã", "UBND"])))
+            b.add(" không là người địa phương.")
+        else:
+            b.add(r.choice([" Mô hình chính quyền địa phương hai cấp đã vận hành ổn định.",
+                            " Các huyện, thành phố trong toàn tỉnh đã hoàn thành việc sắp xếp.",
+                            " Cán bộ toàn Thành phố được quán triệt đầy đủ."]))
 
     FORMS = ("announcement", "listing", "central", "election", "destination", "statistics", "caption",
              "chain", "headline", "related", "interview", "reception", "credit", "generic")
