@@ -102,6 +102,7 @@ def cross_validate(docs: list[Document], args: TrainingArguments, work_dir: str 
     if any(d.id in test_ids for d in extra_train or []):
         raise ValueError("extra training documents overlap the test documents")
     preds: dict[str, list[Document]] = {MODEL: [], **{name: [] for name in baselines}}
+    repaired: dict[str, list[Document]] = {}
     for k, test in enumerate(docs):
         fold_args = dataclasses.replace(
             args, dev=[], output_dir=f"{work_dir}/fold-{k}/model", checkpoint_dir=f"{work_dir}/fold-{k}/checkpoint",
@@ -109,6 +110,11 @@ def cross_validate(docs: list[Document], args: TrainingArguments, work_dir: str 
         train_docs = [d for d in docs if d.id != test.id]
         extractor, _ = train(fold_args, train_docs=train_docs, dev_docs=[], save=False, extra_docs=extra_train)
         preds[MODEL].append(extractor.predict(test.text, id=test.id))
+        repairs = extractor.settings.repairs
+        for name, chosen in repair_variants(repairs).items():  # the same weights, decoded without a repair
+            extractor.settings.repairs = chosen
+            repaired.setdefault(name, []).append(extractor.predict(test.text, id=test.id))
+        extractor.settings.repairs = repairs
         for name, make in baselines.items():
             preds[name].append(make(train_docs + list(extra_train or []))(test.text, test.id))
     return {
@@ -121,7 +127,16 @@ def cross_validate(docs: list[Document], args: TrainingArguments, work_dir: str 
         "encoder_pretraining": _pretraining_info(args.encoder),
         "gold": [d.to_dict() for d in docs],
         "systems": {name: summarise(docs, p, bootstrap) for name, p in preds.items()},
+        "repairs": {name: score_documents(docs, p) for name, p in repaired.items()},
     }
+
+
+def repair_variants(repairs: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """The decoding without any repair and without each one in turn (what each repair is worth)."""
+    out = {"no repairs": ()}
+    for r in repairs:
+        out[f"without {r}"] = tuple(x for x in repairs if x != r)
+    return out
 
 
 def _pretraining_info(encoder: str) -> Optional[dict]:

@@ -49,6 +49,12 @@ def report_markdown(report: dict) -> str:
         s = pooled["relations"]["strict"]["per_type"].get(t)
         if s:
             lines.append(f"| {t} | {_f(s['precision'])} | {_f(s['recall'])} | {_f(s['f1'])} | {s['support']} |")
+    if report.get("repairs"):
+        lines += ["", f"Decoding repairs ({first}; the same fold models decoded without them; pooled strict F1):", "",
+                  "| decoding | entity micro-F1 | relation F1 |", "|---|---|---|",
+                  f"| all repairs (shipped) | {_f(pooled['entities']['micro']['f1'])} | {_f(pooled['relations']['strict']['micro']['f1'])} |"]
+        for name, s in report["repairs"].items():
+            lines.append(f"| {name} | {_f(s['entities']['micro']['f1'])} | {_f(s['relations']['strict']['micro']['f1'])} |")
     args = report.get("arguments") or {}
     lines += ["", f"Documents: {len(docs)}; package {report['package_version']}; data hash {report['data_hash']}; "
               f"seed {report.get('seed')}; epochs {args.get('epochs', '–')}; encoder `{args.get('encoder', '–')}`. "
