@@ -34,7 +34,7 @@ encoders: data
 	$(BIN)/vntransfer pretrain data/written data/generated/generated.jsonl --out models/encoder-cv
 
 model: install
-	$(BIN)/python train.py configs/default.json
+	$(BIN)/python train.py configs/default.json --readme README.md
 
 report: install
 	$(BIN)/python evaluate.py --cv --config configs/cv.json --out reports/cv --update-readme

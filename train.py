@@ -1,24 +1,35 @@
 """Train the extractor: `python train.py [--encoder vinai/phobert-base-v2] ...` or `python train.py config.json`.
 
 With no arguments it rebuilds the shipped default model in models/default from annotations/.
+`--readme README.md` (after the JSON file or among the arguments) writes how the model was trained,
+taken from the saved model, into README's training block.
 """
 import logging
 import sys
 
 from transformers import HfArgumentParser
 
-from vntransfer.training import TrainingArguments, train
+from vntransfer.report import update_readme
+from vntransfer.training import TrainingArguments, train, training_markdown
 
 
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    argv = sys.argv[1:]
+    readme = None
+    if "--readme" in argv:
+        k = argv.index("--readme")
+        readme = argv[k + 1]
+        del argv[k:k + 2]
     parser = HfArgumentParser(TrainingArguments)
-    if len(sys.argv) == 2 and sys.argv[1].endswith(".json"):
-        (args,) = parser.parse_json_file(sys.argv[1])
+    if len(argv) == 1 and argv[0].endswith(".json"):
+        (args,) = parser.parse_json_file(argv[0])
     else:
-        (args,) = parser.parse_args_into_dataclasses()
+        (args,) = parser.parse_args_into_dataclasses(args=argv)
     _, history = train(args)
     print(history[-1])
+    if readme:
+        update_readme(readme, training_markdown(args.output_dir), marker="training")
 
 
 if __name__ == "__main__":

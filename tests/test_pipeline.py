@@ -47,6 +47,11 @@ def test_overfit_save_reload_predicts_gold_exactly(overfit_model):
     settings = json.loads((model_dir / "vntransfer.json").read_text())
     assert settings["segmenter"]["name"] == "underthesea.word_tokenize" and settings["package_version"]
     assert settings["model"] == {"gazetteer": True, "context_layer": True}
+    training = settings["training"]
+    assert training["train_seconds"] >= sum(r["seconds"] for r in training["history"]) > 0
+    from vntransfer.training import training_markdown
+
+    assert f"({len(history)} epochs of 2 seed documents" in training_markdown(model_dir)
     assert settings["repairs"] == ["punctuation", "word_splits", "word_edges", "admin_words", "split_names"]
     extractor = load(model_dir)
     assert extractor.model.context is not None and extractor.model.gazetteer_embedding is not None

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import logging
 import math
+import os
 import random
+import time
 import shutil
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -106,6 +108,7 @@ def train(args: TrainingArguments, train_docs: Optional[list[Document]] = None,
           extra_docs: Optional[list[Document]] = None) -> tuple[Extractor, list[dict]]:
     """Train and return the best extractor (by dev entity F1, or the last epoch without dev) and the
     per-epoch history. Documents can be given directly (cross-validation) instead of paths."""
+    begun = time.perf_counter()
     random.seed(args.seed)
     torch.manual_seed(args.seed)
     dev_docs = load_documents(_top_level(args.dev)) if dev_docs is None and args.dev else (dev_docs or [])
@@ -149,7 +152,9 @@ def train(args: TrainingArguments, train_docs: Optional[list[Document]] = None,
         else:
             logger.warning("checkpoint in %s belongs to another run; starting afresh", ckpt)
 
+    setup_seconds = round(time.perf_counter() - begun, 1)  # encoder, segmentation and encoding of the data
     for epoch in range(start_epoch, args.epochs):
+        started = time.perf_counter()
         model.train()
         rng = random.Random(args.seed + epoch)
         torch.manual_seed(args.seed + epoch)
@@ -172,12 +177,13 @@ def train(args: TrainingArguments, train_docs: Optional[list[Document]] = None,
         if dev_docs:
             scores = score_documents(dev_docs, extractor.predict_many([d.text for d in dev_docs], ids=[d.id for d in dev_docs]))
             record.update(dev_entity_f1=scores["entities"]["micro"]["f1"], dev_relation_f1=scores["relations"]["strict"]["micro"]["f1"])
+        record["seconds"] = round(time.perf_counter() - started, 1)
         history.append(record)
         logger.info("epoch %s", record)
         metric = record.get("dev_entity_f1", record["epoch"])
         if save and metric > best:
             best = metric
-            extractor.save(args.output_dir, extra={"training": _summary(args, train_docs, dev_docs, history, pretrained, extra_docs)})
+            extractor.save(args.output_dir, extra={"training": _summary(args, train_docs, dev_docs, history, pretrained, extra_docs, setup_seconds)})
         elif not save:
             best = max(best, metric)
         if save:
@@ -186,7 +192,7 @@ def train(args: TrainingArguments, train_docs: Optional[list[Document]] = None,
         # refresh the training summary (full history) beside the best weights
         settings_path = Path(args.output_dir) / "vntransfer.json"
         data = json.loads(settings_path.read_text(encoding="utf-8"))
-        data["training"] = _summary(args, train_docs, dev_docs, history, pretrained, extra_docs)
+        data["training"] = _summary(args, train_docs, dev_docs, history, pretrained, extra_docs, setup_seconds)
         settings_path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
         shutil.rmtree(ckpt, ignore_errors=True)
         from .pipeline import load
@@ -251,7 +257,24 @@ def _checkpoint(ckpt: Path, model, optimizer, scheduler, epoch, history, best, f
     tmp.rename(ckpt)  # a crash mid-write leaves the previous checkpoint intact
 
 
-def _summary(args, train_docs, dev_docs, history, pretrained, extra_docs=()) -> dict:
+def _summary(args, train_docs, dev_docs, history, pretrained, extra_docs=(), setup_seconds: float = 0.0) -> dict:
     return {"arguments": asdict(args), "train_documents": [d.id for d in train_docs],
             "extra_documents": len(extra_docs),
-            "dev_documents": [d.id for d in dev_docs], "encoder_pretrained": pretrained, "history": history}
+            "dev_documents": [d.id for d in dev_docs], "encoder_pretrained": pretrained, "history": history,
+            "setup_seconds": setup_seconds,
+            "train_seconds": round(setup_seconds + sum(r.get("seconds", 0.0) for r in history), 1),
+            "machine": {"cpus": os.cpu_count(), "torch_threads": torch.get_num_threads()}}
+
+
+def training_markdown(model_dir: str | Path) -> str:
+    """README's account of how the shipped model was trained, from its own vntransfer.json."""
+    settings = json.loads((Path(model_dir) / "vntransfer.json").read_text(encoding="utf-8"))
+    t = settings["training"]
+    a = t["arguments"]
+    best = max(t["history"], key=lambda r: r.get("dev_entity_f1", r["epoch"]))
+    return (f"`{model_dir}` was trained by `python train.py configs/default.json` in "
+            f"{t['train_seconds'] / 60:.1f} minutes on {t['machine']['cpus']} CPUs ({len(t['history'])} epochs of "
+            f"{len(t['train_documents'])} seed documents × {a['real_repeat']} + {t['extra_documents']} written and "
+            f"generated documents, batch {a['batch_size']}, learning rate {a['learning_rate']}); the epoch kept is "
+            f"{best['epoch']} (dev entity F1 {best.get('dev_entity_f1', float('nan')):.3f} on "
+            f"{', '.join(d[:3] for d in t['dev_documents']) or '–'}). Encoder pretraining is not included: see above.")
