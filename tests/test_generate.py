@@ -90,3 +90,17 @@ def test_generated_documents_include_page_clutter_and_title_chains():
         ents = d.entity_map()
         holds = Counter(r.head for r in d.relations if r.type == "HOLDS" and ents[r.tail].text == "Tổng Bí thư")
         assert all(ents[p].type == "PERSON" for p in holds)
+
+
+def test_cli_generate_then_validate_written_and_generated(tmp_path):
+    from vntransfer.cli import main
+
+    out = tmp_path / "gen.jsonl"
+    assert main(["generate", "--n", "40", "--seed", "4", "--out", str(out)]) == 0
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 40
+    assert main(["validate", str(out), str(ROOT / "data" / "written")]) == 0
+    # a broken generated line is reported, not passed
+    lines = out.read_text(encoding="utf-8").splitlines()
+    lines[3] = lines[3].replace('"start": ', '"start": 1', 1)
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["validate", str(out)]) == 1
