@@ -116,3 +116,16 @@ def test_spans_grow_to_word_edges_over_free_syllables_only():
     # "Phó Trưởng_phòng": the title holds "Trưởng", so the body does not grow over it
     spans = [(0, 1, pos, 0.9), (2, 3, BODY, 0.9)]
     assert snap_to_words(spans, _words(1, 2, 1), 4) == spans
+
+
+def test_a_capitalised_name_does_not_grow_over_a_lowercase_word_glued_to_it():
+    from vntransfer.decoding import snap_to_words
+
+    syl = split_syllables("Đảng ủy phường Bắc Hà nhiệm kỳ 2020")
+    # the segmenter glues "Bắc_Hà_nhiệm_kỳ"; the body ends at "Hà"
+    spans = [(0, 4, BODY, 0.9), (2, 4, LOC, 0.9)]
+    assert snap_to_words(spans, _words(1, 1, 1, 4, 1), 8, syl) == spans
+    # a lowercase body grows over a lowercase piece: "ban thường_vụ" tagged [ban] .. [vụ]
+    syl = split_syllables("ban thường vụ tỉnh ủy")
+    out = snap_to_words([(0, 0, BODY, 0.9), (2, 4, BODY, 0.8)], _words(1, 2, 2), 5, syl)
+    assert [(f, l) for f, l, _, _ in out] == [(0, 0), (1, 4)]

@@ -161,12 +161,14 @@ def mend_word_splits(spans: list[tuple[int, int, int, float]], probs: torch.Tens
                                    and c[1] < words[word_of[c[1]]].last)]
 
 
-def snap_to_words(spans: list[tuple[int, int, int, float]], words, n_syllables: int) -> list[tuple[int, int, int, float]]:
+def snap_to_words(spans: list[tuple[int, int, int, float]], words, n_syllables: int,
+                  syllables=None) -> list[tuple[int, int, int, float]]:
     """A span with one edge inside a segmented word grows to the word's edge over syllables no other
     span holds ([vụ Tỉnh ủy] in "Ban Thường_vụ Tỉnh_ủy" -> [Thường vụ Tỉnh ủy], which `join_split_spans`
     then joins to [Ban]); same-type spans it reaches are merged into it ([Nguyễn] .. [Trọng] in
     "Nguyễn_Phú_Trọng" -> [Nguyễn Phú Trọng]). Syllables held by a span of another type stop it, so
-    "Phó Trưởng | phòng" (SPEC.md's shared head noun) and a place nested after a glued word stay as they are."""
+    "Phó Trưởng | phòng" (SPEC.md's shared head noun) and a place nested after a glued word stay as they are;
+    with `syllables`, a capitalised name does not grow over lowercase syllables."""
     word_of = word_index(words, n_syllables)
     out = sorted(spans, key=lambda c: (c[0], -c[1], c[2]))
     for k in range(len(out)):
@@ -175,13 +177,17 @@ def snap_to_words(spans: list[tuple[int, int, int, float]], words, n_syllables: 
         first, last, t, score = out[k]
         others = [c for j, c in enumerate(out) if j != k and c is not None]
 
-        def free(i: int) -> bool:
+        def free(i: int, edge: int) -> bool:
+            # held by no span of another type, and no lowercase word continuing a capitalised name
+            # (the segmenter glues "Bắc_Hà_nhiệm_kỳ": the term stays out of [Đảng ủy phường Bắc Hà])
+            if syllables is not None and syllables[edge].text[:1].isupper() and syllables[i].text[:1].islower():
+                return False
             return all(not (c[0] <= i <= c[1]) or c[2] == t for c in others)
 
         w_first, w_last = words[word_of[first]].first, words[word_of[last]].last
-        if w_first < first and all(free(i) for i in range(w_first, first)):
+        if w_first < first and all(free(i, first) for i in range(w_first, first)):
             first = w_first
-        if last < w_last and all(free(i) for i in range(last + 1, w_last + 1)):
+        if last < w_last and all(free(i, last) for i in range(last + 1, w_last + 1)):
             last = w_last
         for j, c in enumerate(out):  # same-type spans now overlapped are absorbed
             if j != k and c is not None and c[2] == t and c[0] <= last and first <= c[1]:

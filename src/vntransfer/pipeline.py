@@ -94,7 +94,7 @@ class Extractor:
                 if "word_splits" in repairs:
                     spans = mend_word_splits(spans, averaged, sentence.words)
                 if "word_edges" in repairs:
-                    spans = snap_to_words(spans, sentence.words, len(sentence.syllables))
+                    spans = snap_to_words(spans, sentence.words, len(sentence.syllables), sentence.syllables)
                 if "admin_words" in repairs:
                     spans = attach_admin_words(spans, sentence.syllables)
                 if "split_names" in repairs:
