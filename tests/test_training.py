@@ -45,7 +45,11 @@ def test_masked_lm_pretraining_lowers_the_loss_and_loads_with_automodel(tmp_path
     out = pretrain(tmp_path / "enc", lines, steps=40, batch_size=8, hidden_size=32, num_layers=1, num_heads=2,
                    vocab_size=800, progress=False, learning_rate=2e-3)
     info = json.loads((out / "pretrained.json").read_text())
-    assert info["final_loss"] < info["initial_loss"]
+    assert info["final_loss"] < info["initial_loss"] and info["seconds"] > 0
+    from vntransfer.training import _pretraining_sentence
+
+    sentence = _pretraining_sentence({"encoder": "default", "encoder_dir": str(out)})
+    assert "masked LM, 40 steps × 8 on 200 lines" in sentence and "minutes" in sentence
     model = AutoModel.from_pretrained(out)
     tok = AutoTokenizer.from_pretrained(out, use_fast=False)
     assert type(tok).__name__ == "PhobertTokenizer" and model.config.hidden_size == 32

@@ -8,6 +8,7 @@ import json
 import logging
 import math
 import random
+import time
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -66,6 +67,7 @@ def pretrain(out: str | Path, lines: list[str], steps: int = 2000, batch_size: i
     from .training import optimizer_step, warmup_linear_decay
 
     out = Path(out)
+    begun = time.perf_counter()
     torch.manual_seed(seed)
     rng = random.Random(seed)
     build_default_encoder([], out, vocab_size=vocab_size, hidden_size=hidden_size, num_layers=num_layers,
@@ -98,7 +100,8 @@ def pretrain(out: str | Path, lines: list[str], steps: int = 2000, batch_size: i
             "initial_loss": sum(losses[:20]) / max(1, len(losses[:20])), "sources": sources or [],
             "package_text": package_text,
             "hidden_size": hidden_size, "layers": num_layers, "vocab_size": len(tokenizer),
-            "perplexity_final": math.exp(min(20, sum(losses[-100:]) / max(1, len(losses[-100:]))))}
+            "perplexity_final": math.exp(min(20, sum(losses[-100:]) / max(1, len(losses[-100:])))),
+            "seconds": round(time.perf_counter() - begun, 1)}
     (out / "pretrained.json").write_text(json.dumps(info, ensure_ascii=False, indent=1), encoding="utf-8")
     logger.info("pretrained encoder in %s: %s", out, info)
     return out

@@ -277,4 +277,15 @@ def training_markdown(model_dir: str | Path) -> str:
             f"{len(t['train_documents'])} seed documents × {a['real_repeat']} + {t['extra_documents']} written and "
             f"generated documents, batch {a['batch_size']}, learning rate {a['learning_rate']}); the epoch kept is "
             f"{best['epoch']} (dev entity F1 {best.get('dev_entity_f1', float('nan')):.3f} on "
-            f"{', '.join(d[:3] for d in t['dev_documents']) or '–'}). Encoder pretraining is not included: see above.")
+            f"{', '.join(d[:3] for d in t['dev_documents']) or '–'})." + _pretraining_sentence(a))
+
+
+def _pretraining_sentence(arguments: dict) -> str:
+    """The default encoder's pretraining, from its pretrained.json (when it is on this machine)."""
+    path = Path(arguments.get("encoder_dir") or "") / "pretrained.json"
+    if arguments.get("encoder") != "default" or not path.is_file():
+        return ""
+    pre = json.loads(path.read_text(encoding="utf-8"))
+    took = f" in {pre['seconds'] / 60:.1f} minutes" if "seconds" in pre else ""
+    return (f" Before that its encoder was pretrained{took} (`vntransfer pretrain`, masked LM, {pre['steps']} steps "
+            f"× {pre['batch_size']} on {pre['lines']:,} lines, final perplexity {pre['perplexity_final']:.0f}).")
