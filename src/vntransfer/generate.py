@@ -45,7 +45,11 @@ def legacy_units() -> dict:
     district."""
     import json
 
-    data = json.loads(resources.files("underthesea.address").joinpath("data", "mapping.json").read_text(encoding="utf-8"))
+    try:
+        raw = resources.files("underthesea.address").joinpath("data", "mapping.json").read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError) as exc:
+        raise RuntimeError(f"the pre-2025 unit registry ships with underthesea>=9.5 (underthesea.address): {exc}") from None
+    data = json.loads(raw)
     provinces = [(p["short"], "thành phố" if p["name"].startswith("Thành phố") else "tỉnh")
                  for p in data["old_province_names"].values()]
     districts: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
