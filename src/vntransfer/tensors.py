@@ -88,7 +88,7 @@ class WordEncoder:
     def windows(self, sentence: Sentence, index: int) -> list[Window]:
         """Windows over the sentence: at most `max_length` positions with special tokens, consecutive
         windows overlapping by about `stride` sub-tokens of whole words."""
-        self._gazetteer = gazetteer_features([s.text for s in sentence.syllables])
+        gazetteer = gazetteer_features([s.text for s in sentence.syllables])
         words = []
         for w in sentence.words:
             form = word_string(sentence, w)
@@ -111,7 +111,7 @@ class WordEncoder:
                 j += 1
             if j == i:  # one word longer than the budget: truncate its pieces
                 j = i + 1
-            out.append(self._window(words[i:j], index))
+            out.append(self._window(words[i:j], index, gazetteer))
             if j >= len(words):
                 break
             # next window starts so that about `stride` sub-tokens overlap
@@ -122,7 +122,7 @@ class WordEncoder:
             i = k
         return out
 
-    def _window(self, words, index: int) -> Window:
+    def _window(self, words, index: int, gazetteer: list[int]) -> Window:
         tok = self.tokenizer
         ids, syl_token, syl_kind = [tok.cls_token_id], [], []
         budget = self.max_length - 1
@@ -135,4 +135,4 @@ class WordEncoder:
         ids = ids[:budget] + [tok.sep_token_id]
         first, last = words[0][0].first, words[-1][0].last
         return Window(index, first, last, tuple(ids), tuple(syl_token), tuple(syl_kind),
-                      tuple(self._gazetteer[first:last + 1]))
+                      tuple(gazetteer[first:last + 1]))
