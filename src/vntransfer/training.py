@@ -152,7 +152,7 @@ def train(args: TrainingArguments, train_docs: Optional[list[Document]] = None,
         else:
             logger.warning("checkpoint in %s belongs to another run; starting afresh", ckpt)
 
-    setup_seconds = round(time.perf_counter() - begun, 1)  # encoder, segmentation and encoding of the data
+    setup_seconds = round(time.perf_counter() - begun, 3)  # encoder, segmentation and encoding of the data
     for epoch in range(start_epoch, args.epochs):
         started = time.perf_counter()
         model.train()
@@ -177,7 +177,7 @@ def train(args: TrainingArguments, train_docs: Optional[list[Document]] = None,
         if dev_docs:
             scores = score_documents(dev_docs, extractor.predict_many([d.text for d in dev_docs], ids=[d.id for d in dev_docs]))
             record.update(dev_entity_f1=scores["entities"]["micro"]["f1"], dev_relation_f1=scores["relations"]["strict"]["micro"]["f1"])
-        record["seconds"] = round(time.perf_counter() - started, 1)
+        record["seconds"] = round(time.perf_counter() - started, 3)
         history.append(record)
         logger.info("epoch %s", record)
         metric = record.get("dev_entity_f1", record["epoch"])
@@ -262,7 +262,7 @@ def _summary(args, train_docs, dev_docs, history, pretrained, extra_docs=(), set
             "extra_documents": len(extra_docs),
             "dev_documents": [d.id for d in dev_docs], "encoder_pretrained": pretrained, "history": history,
             "setup_seconds": setup_seconds,
-            "train_seconds": round(setup_seconds + sum(r.get("seconds", 0.0) for r in history), 1),
+            "train_seconds": round(setup_seconds + sum(r.get("seconds", 0.0) for r in history), 3),
             "machine": {"cpus": os.cpu_count(), "torch_threads": torch.get_num_threads()}}
 
 
