@@ -129,3 +129,24 @@ def test_a_capitalised_name_does_not_grow_over_a_lowercase_word_glued_to_it():
     syl = split_syllables("ban thường vụ tỉnh ủy")
     out = snap_to_words([(0, 0, BODY, 0.9), (2, 4, BODY, 0.8)], _words(1, 2, 2), 5, syl)
     assert [(f, l) for f, l, _, _ in out] == [(0, 0), (1, 4)]
+
+
+def test_the_capitalised_head_of_a_sentence_initial_word_is_dropped():
+    from vntransfer.decoding import drop_initial_pieces
+
+    # "Kỳ_vọng" opens a subheading: [Kỳ] is a common word capitalised by position
+    syl = split_syllables("Kỳ vọng về công tác cán bộ")
+    assert drop_initial_pieces([(0, 0, LOC, 0.9)], _words(2, 1, 2, 2), syl) == []
+    # the same after an opening quote
+    syl = split_syllables("“Giữ vững thế trận”")
+    assert drop_initial_pieces([(1, 1, LOC, 0.9)], _words(1, 2, 2, 1), syl) == []
+    # a whole sentence-initial word is a name the model read: kept ("Lai_Châu xác_định ...")
+    syl = split_syllables("Lai Châu xác định công tác")
+    assert drop_initial_pieces([(0, 1, LOC, 0.9)], _words(2, 2, 2), syl) == [(0, 1, LOC, 0.9)]
+    # inside a sentence, a name glued to a lowercase word keeps its span ("Bắc_Hà_nhiệm_kỳ")
+    syl = split_syllables("Đảng ủy phường Bắc Hà nhiệm kỳ 2020")
+    spans = [(0, 4, BODY, 0.9), (3, 4, LOC, 0.9)]
+    assert drop_initial_pieces(spans, _words(1, 1, 1, 4, 1), syl) == spans
+    # a sentence-initial word whose rest is capitalised is one name, not a common word: kept
+    syl = split_syllables("Hoa Ban nở trắng")
+    assert drop_initial_pieces([(0, 0, LOC, 0.9)], _words(2, 1, 1), syl) == [(0, 0, LOC, 0.9)]

@@ -83,7 +83,16 @@ def test_generated_places_span_both_sides_of_the_2025_merger():
 def test_generated_documents_include_page_clutter_and_title_chains():
     docs = generate(150, seed=2)
     forms = Counter(f for d in docs for f in d.meta["forms"])
-    assert all(forms[f] > 5 for f in ("headline", "related", "credit", "chain", "interview", "reception"))
+    assert all(forms[f] > 5 for f in ("headline", "related", "credit", "chain", "interview", "reception", "subheading"))
+    # page widgets and subheadings are capitalised common words: no entity starts on them
+    from vntransfer.generate import Generator
+
+    for d in docs:
+        for line in d.text.split("\n"):
+            if line in Generator.WIDGETS or line in Generator.SUBHEADINGS:
+                begin = d.text.index(line)
+                assert not any(begin <= e.start < begin + len(line) for e in d.entities), line
+    assert any(line in Generator.WIDGETS for d in docs for line in d.text.split("\n"))
     # a byline outlet is a BODY, a title chain before a name gives HOLDS for each title
     assert any(e.type == "BODY" and e.text == "VOV.VN" for d in docs for e in d.entities)
     for d in docs:

@@ -2,9 +2,10 @@
 SPEC.md forbids are resolved in favour of the higher-scoring span. Then repairs that follow from
 SPEC.md's boundary rules and from word segmentation, applied in the order `ExtractorSettings.repairs`
 lists them: punctuation trimmed from span edges (`trim_punctuation`), spans cut inside one segmented
-word mended (`mend_word_splits`), edges inside a word grown to the word's edge (`snap_to_words`), an
-administrative word joined to the LOCALITY it precedes (`attach_admin_words`) and a name cut in two on
-adjacent syllables joined (`join_split_spans`). What each is worth is measured on the seed
+word mended (`mend_word_splits`), edges inside a word grown to the word's edge (`snap_to_words`), the
+capitalised head of a sentence's first word dropped (`drop_initial_pieces`), an administrative word
+joined to the LOCALITY it precedes (`attach_admin_words`) and a name cut in two on adjacent syllables
+joined (`join_split_spans`). What each is worth is measured on the seed
 cross-validation with the same fold models (`evaluate.py --cv`, "Decoding repairs" in the report)."""
 from __future__ import annotations
 
@@ -195,6 +196,28 @@ def snap_to_words(spans: list[tuple[int, int, int, float]], words, n_syllables: 
                 out[j] = None
         out[k] = (first, last, t, score)
     return sorted((c for c in out if c is not None), key=lambda c: (c[0], -c[1], c[2]))
+
+
+def drop_initial_pieces(spans: list[tuple[int, int, int, float]], words, syllables) -> list[tuple[int, int, int, float]]:
+    """A span that is only the capitalised head of a sentence's first word, whose other syllables are
+    lowercase ("Giữ" of "Giữ_vững", "Kỳ" of "Kỳ_vọng" opening a subheading), is a common word capitalised by
+    its position, not a name: dropped. A name glued to a lowercase word inside a sentence ([Bắc Hà] of
+    "Bắc_Hà_nhiệm_kỳ") is kept: only there does its capital say something."""
+    word_of = word_index(words, len(syllables))
+
+    def opens_sentence(i: int) -> bool:  # first syllable, or only punctuation before it in the sentence
+        return all(not any(ch.isalnum() for ch in syllables[j].text) for j in range(i))
+
+    out = []
+    for c in spans:
+        first, last = c[0], c[1]
+        w = words[word_of[first]]
+        piece = word_of[last] == word_of[first] and w.first == first and last < w.last
+        if (piece and opens_sentence(first) and syllables[first].text[:1].isupper()
+                and all(syllables[i].text[:1].islower() for i in range(last + 1, w.last + 1))):
+            continue
+        out.append(c)
+    return out
 
 
 def _nestable(a, b) -> bool:

@@ -123,6 +123,11 @@ class Builder:
         return Document(ident, text, ents, rels, events, meta=meta)
 
 
+def _lowercase_words(s: str) -> str:
+    """Lowercase every word but acronyms (UBND, HĐND, TP.)."""
+    return " ".join(w if len(w) > 1 and w.isupper() else w.lower() for w in s.split(" "))
+
+
 class Generator:
     def __init__(self, seed: int = 0):
         self.rng = random.Random(seed)
@@ -180,6 +185,8 @@ class Generator:
             place = f"{ward[0]} {ward[1]}"
         else:
             pre, post = name, ""
+        if self.rng.random() < 0.08:  # organ names written in lowercase ("ban tổ chức tỉnh ủy"); acronyms and places stay
+            pre, post = _lowercase_words(pre), _lowercase_words(post)
         start = b.length
         b.add(pre)
         inner = b.ent("LOCALITY", place) if place else None
@@ -392,10 +399,36 @@ class Generator:
         self.body(b, r.choice(["party_committee", "people_committee"]), P, W)
         b.add(" tổ chức hội nghị công bố và trao quyết định về công tác cán bộ.")
 
+    # page widgets of news sites and section subheadings: capitalised common words that name nothing
+    WIDGETS = ("Bình luận", "Gửi bình luận", "Viết bình luận", "Chia sẻ", "In bài viết", "Lưu tin", "Theo dõi",
+               "Xem thêm", "Đọc tiếp", "Bình luận (0)", "Chia sẻ Facebook", "Từ khóa: công tác cán bộ, luân chuyển")
+    SUBHEADINGS = ("Nâng cao chất lượng đội ngũ cán bộ", "Tạo nguồn cán bộ trẻ", "Thành công bước đầu",
+                   "Hoàn thiện bộ máy", "Kỳ họp thứ mười", "Nhiều kết quả nổi bật", "Phát huy vai trò nêu gương",
+                   "Quyết tâm hoàn thành nhiệm vụ", "Bài học kinh nghiệm", "Tiếp tục đổi mới", "Đổi mới công tác cán bộ",
+                   "Những chuyển biến tích cực", "Kiên định mục tiêu", "Trọng dụng người tài", "Vững vàng bản lĩnh",
+                   "Tăng cường kỷ luật, kỷ cương", "Sâu sát cơ sở", "An toàn, tiết kiệm", "Hài hòa lợi ích",
+                   "Bình tĩnh, tự tin", "Đoàn kết, thống nhất", "Thanh niên tình nguyện", "Mạnh dạn đề xuất",
+                   "Tâm huyết với nghề", "Hướng về cơ sở", "Phú quý không quên gốc", "Lắng nghe ý kiến nhân dân")
+
+    def subheading(self, b: Builder, P, W) -> None:
+        """A section subheading of common words, then a sentence with an official."""
+        r = self.rng
+        b.add(r.choice(self.SUBHEADINGS) + "\n\n")
+        b.add(r.choice(["Theo ", "Phát biểu tại hội nghị, ", "Trao đổi với phóng viên, "]))
+        p, _ = self.person(b, honorific=r.random() < 0.5)
+        b.add(", ")
+        held, _ = self.post(b, P, W)
+        b.rel("HOLDS", p, held)
+        b.add(r.choice([", công tác cán bộ là khâu then chốt.", " cho biết, tỉnh sẽ tiếp tục rà soát quy hoạch.",
+                        ", cần đánh giá đúng cán bộ qua kết quả công việc."]))
+
     def related(self, b: Builder, P, W) -> None:
         """A related-news list: repeated headlines, each annotated on its own."""
         r = self.rng
-        b.add(r.choice(["Tin liên quan", "Có thể bạn quan tâm", "Tin cùng chuyên mục", "TIN LIÊN QUAN"]) + "\n")
+        if r.random() < 0.5:  # the page's widgets before the list: no entities
+            b.add(r.choice(self.WIDGETS) + "\n\n")
+        b.add(r.choice(["Tin liên quan", "Tin Liên Quan", "Có thể bạn quan tâm", "Tin cùng chuyên mục", "TIN LIÊN QUAN",
+                        "Đọc nhiều", "Tin mới nhất"]) + "\n")
         for _ in range(r.randint(2, 4)):
             k = r.randrange(4)
             if k == 0:
@@ -507,7 +540,7 @@ class Generator:
                             " Cán bộ toàn Thành phố được quán triệt đầy đủ."]))
 
     FORMS = ("announcement", "listing", "central", "election", "destination", "statistics", "caption",
-             "chain", "headline", "related", "interview", "reception", "credit", "generic")
+             "chain", "headline", "related", "interview", "reception", "credit", "generic", "subheading")
 
     def document(self, n: int) -> Document:
         r = self.rng

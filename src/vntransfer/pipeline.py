@@ -15,7 +15,8 @@ import torch
 
 from . import __version__
 from .batching import Example, candidate_pairs, collate, pair_features
-from .decoding import attach_admin_words, decode_entities, join_split_spans, mend_word_splits, snap_to_words, trim_punctuation
+from .decoding import (attach_admin_words, decode_entities, drop_initial_pieces, join_split_spans, mend_word_splits,
+                       snap_to_words, trim_punctuation)
 from .document import Document, Entity, Relation
 from .events import assemble_events
 from .model import RELATION_LABELS, TAGS, TransferExtractorModel
@@ -39,7 +40,7 @@ class ExtractorSettings:
     segment: bool = True
     relation_threshold: float = 0.5
     #: boundary repairs applied after tagging, in this order (decoding.py; each is measured in the README)
-    repairs: tuple[str, ...] = ("punctuation", "word_splits", "word_edges", "admin_words", "split_names")
+    repairs: tuple[str, ...] = ("punctuation", "word_splits", "word_edges", "initial_words", "admin_words", "split_names")
     extra: dict = field(default_factory=dict)
 
 
@@ -95,6 +96,8 @@ class Extractor:
                     spans = mend_word_splits(spans, averaged, sentence.words)
                 if "word_edges" in repairs:
                     spans = snap_to_words(spans, sentence.words, len(sentence.syllables), sentence.syllables)
+                if "initial_words" in repairs:
+                    spans = drop_initial_pieces(spans, sentence.words, sentence.syllables)
                 if "admin_words" in repairs:
                     spans = attach_admin_words(spans, sentence.syllables)
                 if "split_names" in repairs:
