@@ -7,10 +7,26 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Iterable, Iterator, Optional
 
 from .words import segment_words, word_string
+
+
+@contextmanager
+def expected_fresh_weights() -> Iterator[None]:
+    """Silence transformers' load report where fresh weights are the design, not a fault: the masked-LM
+    head of an encoder about to be pretrained, the unused pooler of an encoder saved from a masked LM.
+    Reports about checkpoints from elsewhere (PhoBERT) are left alone."""
+    from transformers.utils import logging as hf_logging
+
+    level = hf_logging.get_verbosity()
+    hf_logging.set_verbosity_error()
+    try:
+        yield
+    finally:
+        hf_logging.set_verbosity(level)
 
 
 def segmented_lines(texts: Iterable[str]) -> list[str]:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from .corpus import load_documents
-from .encoder_builder import build_default_encoder, segmented_lines
+from .encoder_builder import build_default_encoder, expected_fresh_weights, segmented_lines
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +73,8 @@ def pretrain(out: str | Path, lines: list[str], steps: int = 2000, batch_size: i
     build_default_encoder([], out, vocab_size=vocab_size, hidden_size=hidden_size, num_layers=num_layers,
                           num_heads=num_heads, intermediate_size=3 * hidden_size, seed=seed, lines=lines)
     tokenizer = AutoTokenizer.from_pretrained(out, use_fast=False)
-    model = RobertaForMaskedLM.from_pretrained(out)
+    with expected_fresh_weights():  # the masked-LM head is new
+        model = RobertaForMaskedLM.from_pretrained(out)
     encoded = [tokenizer(line, truncation=True, max_length=max_length)["input_ids"] for line in lines]
     encoded = [e for e in encoded if len(e) > 3]
     collator = DataCollatorForLanguageModeling(tokenizer, mlm_probability=0.15)
@@ -101,7 +102,7 @@ def pretrain(out: str | Path, lines: list[str], steps: int = 2000, batch_size: i
             "package_text": package_text,
             "hidden_size": hidden_size, "layers": num_layers, "vocab_size": len(tokenizer),
             "perplexity_final": math.exp(min(20, sum(losses[-100:]) / max(1, len(losses[-100:])))),
-            "seconds": round(time.perf_counter() - begun, 1)}
+            "seconds": round(time.perf_counter() - begun, 3)}
     (out / "pretrained.json").write_text(json.dumps(info, ensure_ascii=False, indent=1), encoding="utf-8")
     logger.info("pretrained encoder in %s: %s", out, info)
     return out

@@ -100,6 +100,11 @@ def build_encoder(args: TrainingArguments, texts: list[str]):
                                   intermediate_size=3 * args.encoder_hidden_size, max_length=args.max_length, seed=args.seed)
         pretrained = (Path(source) / "pretrained.json").exists()  # written by masked-LM pretraining
     tokenizer = AutoTokenizer.from_pretrained(source, use_fast=False)
+    if (Path(source) / "pretrained.json").exists():  # ours, saved from a masked LM: no pooler, by design
+        from .encoder_builder import expected_fresh_weights
+
+        with expected_fresh_weights():
+            return AutoModel.from_pretrained(source), tokenizer, pretrained
     return AutoModel.from_pretrained(source), tokenizer, pretrained
 
 
