@@ -113,3 +113,26 @@ def test_cli_generate_then_validate_written_and_generated(tmp_path):
     lines[3] = lines[3].replace('"start": ', '"start": 1', 1)
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert main(["validate", str(out)]) == 1
+
+
+def test_generated_mergers_and_memberships_follow_the_decided_cases():
+    import re
+
+    docs = generate(150, seed=6)
+    plural = 0
+    for d in docs:
+        text = d.text
+        if unicodedata.normalize("NFC", text) != text:  # an NFD document: offsets are into the decomposed text
+            continue
+        for m in re.finditer(r"(hai|ba|bốn) (xã|phường|thị trấn):? ", text):
+            plural += 1
+            # after a numeral the admin word heads a plural phrase: the first name starts right after it
+            first = min((e for e in d.entities if e.start >= m.end() - 1), key=lambda e: e.start)
+            assert first.type == "LOCALITY" and first.start == m.end(), (d.id, text[m.start():m.end() + 30])
+    assert plural > 5
+    members = [(d, e) for d in docs for e in d.entities
+               if e.type == "POSITION" and unicodedata.normalize("NFC", e.text).replace("uỷ", "ủy").endswith("ủy viên")]
+    assert len(members) > 5
+    for d, e in members:  # one whole title, held by its person, of no body
+        assert any(r.type == "HOLDS" and r.tail == e.id for r in d.relations)
+        assert not any(r.type == "OF" and r.head == e.id for r in d.relations)

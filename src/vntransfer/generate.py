@@ -32,6 +32,7 @@ DISTRICT_COMMITTEE = {"huyện": "Huyện ủy", "quận": "Quận ủy", "thị
 
 def _split_unit(full: str, words: tuple[str, ...]) -> Optional[tuple[str, str]]:
     """"Thị xã Sa Pa" -> ("thị xã", "Sa Pa"); None for a name without a known admin word."""
+    full = " ".join(full.split())  # registries carry doubled spaces ("Phường  Thành Nhất")
     for w in words:
         if full.lower().startswith(w + " ") and len(full) > len(w) + 1:
             return w, full[len(w) + 1:]
@@ -69,7 +70,8 @@ def lexicons() -> dict:
 
     provinces = [(p.name.removeprefix("Thành phố "), "thành phố" if p.name.startswith("Thành phố") else "tỉnh")
                  for p in vp.Province.iter_all()]
-    wards = [(w.division_type.value, w.name.split(" ", 1)[1]) for w in vp.Ward.iter_all() if " " in w.name]
+    wards = [(w.division_type.value, " ".join(w.name.split()[len(w.division_type.value.split()):]))
+             for w in vp.Ward.iter_all() if " " in w.name.strip()]
     positions: dict[str, list[str]] = {}
     for title, kind in _tsv("positions.tsv"):
         positions.setdefault(kind, []).append(title)
@@ -226,7 +228,39 @@ class Generator:
         years = (2015, 2024) if self.district else (2025, 2026)
         return f"{r.randint(1, 28)}/{r.randint(1, 12)}" + (f"/{r.randint(*years)}" if r.random() < 0.5 else "")
 
+    def membership(self, b: Builder, person: int) -> None:
+        """", Tỉnh ủy viên": a committee membership written as one title (SPEC.md: whole), held with no body."""
+        titles = ["Tỉnh ủy viên", "Thành ủy viên", "Đảng ủy viên"] + (["Huyện ủy viên"] if self.district else [])
+        b.add(", ")
+        b.rel("HOLDS", person, b.ent("POSITION", self.spelling(self.rng.choice(titles))))
+
     # -- forms ----------------------------------------------------------------------------------
+    def merger(self, b: Builder, P, W) -> None:
+        """Units merged: after a numeral the admin word heads a plural phrase and belongs to no name
+        (SPEC.md: hai xã [Xuân Vân] và [Trung Sơn]); the new unit keeps its admin word ([xã Xuân Sơn])."""
+        r = self.rng
+        kind = W[0]
+        pool = self.lex["legacy"]["communes"][self.district] if self.district else self.lex["wards"]
+        names = sorted({n for k, n in pool if k == kind and n != W[1]})
+        if len(names) < 4:  # a district with few units of this kind: any units of the kind (xã, phường always have)
+            kind = kind if kind in ("xã", "phường") else "xã"
+            names = sorted({n for k, n in self.lex["wards"] if k == kind and n != W[1]})
+        k = r.randint(2, 4)
+        b.add(r.choice(["Trên cơ sở sắp xếp ", "Sáp nhập ", "Hợp nhất ", "Nhập ", "Tỉnh đã sắp xếp "])
+              + {2: "hai", 3: "ba", 4: "bốn"}[k] + f" {kind}" + r.choice([" ", ": "]))
+        for i, name in enumerate(r.sample(names, k)):
+            if i:
+                b.add(" và " if i == k - 1 else ", ")
+            b.ent("LOCALITY", name)
+        b.add(r.choice([" thành ", " để thành lập ", " thành đơn vị hành chính mới là "]))
+        b.ent("LOCALITY", f"{kind} {W[1]}")
+        b.add(". ")
+        p, _ = self.person(b, capital=True)
+        b.add(", ")
+        held, _ = self.post(b, P, W, kind="people_committee")
+        b.rel("HOLDS", p, held)
+        b.add(r.choice([" cho biết, bộ máy mới đã đi vào hoạt động ổn định.", " cho biết, trụ sở làm việc được giữ nguyên."]))
+
     def announcement(self, b: Builder, P, W) -> None:
         r = self.rng
         trigger = r.choice(["điều động, bổ nhiệm", "bổ nhiệm", "luân chuyển, chỉ định", "điều động", "tiếp nhận và bổ nhiệm",
@@ -235,6 +269,8 @@ class Generator:
         self.body(b, r.choice(["party_committee", "people_committee"]), P, W)  # the issuing body
         b.add(" tổ chức hội nghị công bố quyết định về công tác cán bộ. Theo đó, " + trigger + " ")
         p, _ = self.person(b)
+        if r.random() < 0.25:
+            self.membership(b, p)
         b.add(", ")
         held, _ = self.post(b, P, W)
         b.rel("HOLDS", p, held)
@@ -251,6 +287,8 @@ class Generator:
         for _ in range(r.randint(2, 4)):
             b.add("- ")
             p, _ = self.person(b, honorific=r.random() < 0.7)
+            if r.random() < 0.2:
+                self.membership(b, p)
             b.add(", ")
             held, _ = self.post(b, P, W)
             b.rel("HOLDS", p, held)
@@ -540,7 +578,7 @@ class Generator:
                             " Cán bộ toàn Thành phố được quán triệt đầy đủ."]))
 
     FORMS = ("announcement", "listing", "central", "election", "destination", "statistics", "caption",
-             "chain", "headline", "related", "interview", "reception", "credit", "generic", "subheading")
+             "chain", "headline", "related", "interview", "reception", "credit", "generic", "subheading", "merger")
 
     def document(self, n: int) -> Document:
         r = self.rng
