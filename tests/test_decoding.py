@@ -150,3 +150,19 @@ def test_the_capitalised_head_of_a_sentence_initial_word_is_dropped():
     # a sentence-initial word whose rest is capitalised is one name, not a common word: kept
     syl = split_syllables("Hoa Ban nở trắng")
     assert drop_initial_pieces([(0, 0, LOC, 0.9)], _words(2, 1, 1), syl) == [(0, 0, LOC, 0.9)]
+
+
+def test_a_membership_title_is_whole():
+    from vntransfer.decoding import whole_member_titles
+
+    pos = ENTITY_TYPES.index("POSITION")
+    syl = split_syllables("Ông A, Tỉnh uỷ viên, dự họp")
+    # "Tỉnh ủy_viên": the model tags [ủy viên] (and perhaps [Tỉnh] as a body)
+    assert whole_member_titles([(4, 5, pos, 0.9)], syl) == [(3, 5, pos, 0.9)]
+    assert whole_member_titles([(3, 3, BODY, 0.8), (4, 5, pos, 0.9)], syl) == [(3, 5, pos, 0.9)]
+    # "Ủy viên Ban Thường vụ" and a unit word inside a longer span are left alone
+    syl = split_syllables("Ban Thường vụ Tỉnh ủy viên")
+    spans = [(0, 3, BODY, 0.9), (4, 5, pos, 0.9)]
+    assert whole_member_titles(spans, syl) == spans
+    syl = split_syllables("Ủy viên Ban Thường vụ")
+    assert whole_member_titles([(0, 1, pos, 0.9)], syl) == [(0, 1, pos, 0.9)]

@@ -3,8 +3,9 @@ SPEC.md forbids are resolved in favour of the higher-scoring span. Then repairs 
 SPEC.md's boundary rules and from word segmentation, applied in the order `ExtractorSettings.repairs`
 lists them: punctuation trimmed from span edges (`trim_punctuation`), spans cut inside one segmented
 word mended (`mend_word_splits`), edges inside a word grown to the word's edge (`snap_to_words`), the
-capitalised head of a sentence's first word dropped (`drop_initial_pieces`), an administrative word
-joined to the LOCALITY it precedes (`attach_admin_words`) and a name cut in two on adjacent syllables
+capitalised head of a sentence's first word dropped (`drop_initial_pieces`), "Tỉnh" + [ủy viên] made
+one title (`whole_member_titles`), an administrative word joined to the LOCALITY it precedes
+(`attach_admin_words`) and a name cut in two on adjacent syllables
 joined (`join_split_spans`). What each is worth is measured on the seed
 cross-validation with the same fold models (`evaluate.py --cv`, "Decoding repairs" in the report)."""
 from __future__ import annotations
@@ -69,6 +70,27 @@ def attach_admin_words(spans: list[tuple[int, int, int, float]], syllables) -> l
                 break
     # a lone admin word predicted as a LOCALITY names no place
     return [c for c in out if not (c[2] == loc and tuple(keys[c[0]:c[1] + 1]) in ADMIN_WORDS)]
+
+
+#: "<unit> ủy viên" is one title (SPEC.md "Decided cases": [Tỉnh ủy viên], [Thành ủy viên])
+MEMBER_UNITS = frozenset({"tỉnh", "thành", "huyện", "quận", "thị", "đảng"})
+
+
+def whole_member_titles(spans: list[tuple[int, int, int, float]], syllables) -> list[tuple[int, int, int, float]]:
+    """A POSITION [ủy viên] right after "Tỉnh"/"Thành"/"Huyện"... takes it in: the segmenter writes
+    "Tỉnh ủy_viên" and the model follows the word; a one-syllable span on the unit word is replaced."""
+    pos = ENTITY_TYPES.index("POSITION")
+    keys = [unicodedata.normalize("NFC", s.text).lower().replace("uỷ", "ủy") for s in syllables]
+    out = list(spans)
+    for c in spans:
+        first = c[0]
+        if c[2] != pos or first == 0 or keys[first:first + 2] != ["ủy", "viên"] or keys[first - 1] not in MEMBER_UNITS:
+            continue
+        covering = [o for o in out if o[0] <= first - 1 <= o[1]]
+        if any(o[0] != first - 1 or o[1] != first - 1 for o in covering):
+            continue  # the unit word belongs to a longer span ("Ban Thường vụ Tỉnh ủy viên ..."): leave it
+        out = [o for o in out if o is not c and o not in covering] + [(first - 1, c[1], pos, c[3])]
+    return sorted(out, key=lambda c: (c[0], -c[1], c[2]))
 
 
 def join_split_spans(spans: list[tuple[int, int, int, float]], syllables,

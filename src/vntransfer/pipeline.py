@@ -16,7 +16,7 @@ import torch
 from . import __version__
 from .batching import Example, candidate_pairs, collate, pair_features
 from .decoding import (attach_admin_words, decode_entities, drop_initial_pieces, join_split_spans, mend_word_splits,
-                       snap_to_words, trim_punctuation)
+                       snap_to_words, trim_punctuation, whole_member_titles)
 from .document import Document, Entity, Relation
 from .events import assemble_events
 from .model import RELATION_LABELS, TAGS, TransferExtractorModel
@@ -40,7 +40,8 @@ class ExtractorSettings:
     segment: bool = True
     relation_threshold: float = 0.5
     #: boundary repairs applied after tagging, in this order (decoding.py; each is measured in the README)
-    repairs: tuple[str, ...] = ("punctuation", "word_splits", "word_edges", "initial_words", "admin_words", "split_names")
+    repairs: tuple[str, ...] = ("punctuation", "word_splits", "word_edges", "initial_words", "member_titles", "admin_words",
+                                "split_names")
     extra: dict = field(default_factory=dict)
 
 
@@ -98,6 +99,8 @@ class Extractor:
                     spans = snap_to_words(spans, sentence.words, len(sentence.syllables), sentence.syllables)
                 if "initial_words" in repairs:
                     spans = drop_initial_pieces(spans, sentence.words, sentence.syllables)
+                if "member_titles" in repairs:
+                    spans = whole_member_titles(spans, sentence.syllables)
                 if "admin_words" in repairs:
                     spans = attach_admin_words(spans, sentence.syllables)
                 if "split_names" in repairs:
