@@ -40,6 +40,18 @@ def test_admin_word_after_a_numeral_stays_out():
     syl = split_syllables("hai xã Xuân Vân và Trung Sơn")
     out = attach_admin_words([(2, 3, LOC, 0.9), (5, 6, LOC, 0.9)], syl)
     assert [(f, l) for f, l, _, _ in out] == [(2, 3), (5, 6)]
+    # predicted with the admin word: it leaves the name (SPEC.md: hai xã [Xuân Vân] và [Trung Sơn])
+    out = attach_admin_words([(1, 3, LOC, 0.9), (5, 6, LOC, 0.9)], syl)
+    assert [(f, l) for f, l, _, _ in out] == [(2, 3), (5, 6)]
+    syl = split_syllables("sáp nhập 3 thị trấn Mộc Châu")
+    assert [(f, l) for f, l, _, _ in attach_admin_words([(3, 6, LOC, 0.9)], syl)] == [(5, 6)]
+
+
+def test_a_bare_admin_word_is_no_body_and_no_place():
+    syl = split_syllables("Tỉnh đã điều động cán bộ về xã")
+    assert attach_admin_words([(0, 0, BODY, 0.9), (7, 7, LOC, 0.9)], syl) == []
+    syl = split_syllables("UBND tỉnh Lào Cai")
+    assert attach_admin_words([(0, 3, BODY, 0.9), (1, 3, LOC, 0.9)], syl) == [(0, 3, BODY, 0.9), (1, 3, LOC, 0.9)]
 
 
 def test_a_body_cut_in_two_is_joined_but_not_across_punctuation():

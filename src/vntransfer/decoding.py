@@ -45,10 +45,18 @@ PLURAL_MARKERS = frozenset({"hai", "ba", "bốn", "năm", "sáu", "bảy", "tám
 
 
 def attach_admin_words(spans: list[tuple[int, int, int, float]], syllables) -> list[tuple[int, int, int, float]]:
-    """A LOCALITY predicted as [tỉnh] [Lào Cai] (or as [Lào Cai] right after "tỉnh") becomes [tỉnh Lào Cai]."""
+    """A LOCALITY predicted as [tỉnh] [Lào Cai] (or as [Lào Cai] right after "tỉnh") becomes [tỉnh Lào Cai];
+    after a numeral or plural marker the admin word heads a plural phrase and leaves the name ("hai [xã
+    Xuân Vân]" -> "hai xã [Xuân Vân]"); a bare admin word ("Tỉnh đã ...") names no place and no body."""
     loc = ENTITY_TYPES.index("LOCALITY")
     keys = [unicodedata.normalize("NFC", s.text).lower() for s in syllables]
-    out = sorted(spans, key=lambda c: (c[0], -c[1], c[2]))
+    out = []
+    for f, l, t, sc in spans:
+        if t == loc and f > 0 and (keys[f - 1] in PLURAL_MARKERS or keys[f - 1].isdigit()):
+            n = next((n for n in (3, 2, 1) if tuple(keys[f:f + n]) in ADMIN_WORDS and f + n <= l), 0)
+            f += n
+        out.append((f, l, t, sc))
+    out.sort(key=lambda c: (c[0], -c[1], c[2]))
     changed = True
     while changed:
         changed = False
@@ -68,8 +76,9 @@ def attach_admin_words(spans: list[tuple[int, int, int, float]], syllables) -> l
                     break
             if changed:
                 break
-    # a lone admin word predicted as a LOCALITY names no place
-    return [c for c in out if not (c[2] == loc and tuple(keys[c[0]:c[1] + 1]) in ADMIN_WORDS)]
+    # a lone admin word predicted as a LOCALITY or a BODY names nothing (SPEC.md: a bare tỉnh/huyện/xã is no body)
+    body = ENTITY_TYPES.index("BODY")
+    return [c for c in out if not (c[2] in (loc, body) and tuple(keys[c[0]:c[1] + 1]) in ADMIN_WORDS)]
 
 
 #: "<unit> ủy viên" is one title (SPEC.md "Decided cases": [Tỉnh ủy viên], [Thành ủy viên])
