@@ -5,9 +5,8 @@ lists them: punctuation trimmed from span edges (`trim_punctuation`), spans cut 
 word mended (`mend_word_splits`), edges inside a word grown to the word's edge (`snap_to_words`), the
 capitalised head of a sentence's first word dropped (`drop_initial_pieces`), "Tỉnh" + [ủy viên] made
 one title (`whole_member_titles`), an administrative word joined to the LOCALITY it precedes
-(`attach_admin_words`) and a name cut in two on adjacent syllables
-joined (`join_split_spans`). What each is worth is measured on the seed
-cross-validation with the same fold models (`evaluate.py --cv`, "Decoding repairs" in the report)."""
+(`attach_admin_words`) and a name cut in two on adjacent syllables joined (`join_split_spans`). What
+each is worth is measured on the seed cross-validation with the same fold models (`evaluate.py --cv`, "Decoding repairs" in the report)."""
 from __future__ import annotations
 
 import unicodedata

@@ -2,6 +2,7 @@
 checkpoints that resume after a crash."""
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import math
@@ -100,12 +101,12 @@ def build_encoder(args: TrainingArguments, texts: list[str]):
                                   intermediate_size=3 * args.encoder_hidden_size, max_length=args.max_length, seed=args.seed)
         pretrained = (Path(source) / "pretrained.json").exists()  # written by masked-LM pretraining
     tokenizer = AutoTokenizer.from_pretrained(source, use_fast=False)
-    if (Path(source) / "pretrained.json").exists():  # ours, saved from a masked LM: no pooler, by design
-        from .encoder_builder import expected_fresh_weights
+    from .encoder_builder import expected_fresh_weights
 
-        with expected_fresh_weights():
-            return AutoModel.from_pretrained(source), tokenizer, pretrained
-    return AutoModel.from_pretrained(source), tokenizer, pretrained
+    # ours, saved from a masked LM, has no pooler by design; reports on checkpoints from elsewhere are kept
+    ours = (Path(source) / "pretrained.json").exists()
+    with expected_fresh_weights() if ours else contextlib.nullcontext():
+        return AutoModel.from_pretrained(source), tokenizer, pretrained
 
 
 def train(args: TrainingArguments, train_docs: Optional[list[Document]] = None,
