@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from .corpus import load_documents, read_records, write_document
@@ -55,6 +56,33 @@ def cmd_from_brat(args: argparse.Namespace) -> int:
     for ann in sorted(Path(args.folder).glob("*.ann")):
         write_document(import_brat(ann), out / f"{ann.stem}.json")
     return 0
+
+
+def cmd_from_markup(args: argparse.Namespace) -> int:
+    from .formats.markup import MarkupError, parse_markup
+    from .validation import validate_document
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    meta = dict(kv.split("=", 1) for kv in args.meta)
+    n_docs = n_problems = 0
+    for path in args.files:
+        try:
+            docs = list(parse_markup(Path(path).read_text(encoding="utf-8"), Path(path).stem))
+        except (MarkupError, UnicodeDecodeError) as exc:
+            print(f"{path}: {exc}")
+            n_problems += 1
+            continue
+        for doc in docs:
+            problems = validate_document(doc)
+            for p in problems:
+                print(p.format(path))
+            n_problems += len(problems)
+            if not problems:
+                write_document(replace(doc, meta={**doc.meta, **meta}), out / f"{doc.id}.json")
+                n_docs += 1
+    print(f"{n_docs} documents written to {out}, {n_problems} problems", file=sys.stderr)
+    return 1 if n_problems else 0
 
 
 def cmd_to_bio(args: argparse.Namespace) -> int:
@@ -216,6 +244,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("folder")
     p.add_argument("--out", required=True, help="output folder for the JSON documents")
     p.set_defaults(func=cmd_from_brat)
+
+    p = sub.add_parser("from-markup", help="convert inline bracket markup (formats/markup.py) to validated SPEC.md JSON")
+    p.add_argument("files", nargs="+", help="markup files, documents separated by '==='")
+    p.add_argument("--out", required=True, help="output folder, one <id>.json per valid document")
+    p.add_argument("--meta", nargs="*", default=[], metavar="KEY=VALUE", help="added to each document's meta")
+    p.set_defaults(func=cmd_from_markup)
 
     p = sub.add_parser("to-bio", help="per-type BIO tags over syllables (CoNLL-style columns)")
     p.add_argument("paths", nargs="+")
