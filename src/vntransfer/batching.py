@@ -8,7 +8,7 @@ import torch
 
 from .document import Document
 from .model import RELATION_LABELS, TAGS, distance_bucket
-from .schema import ALLOWED_NESTING, ENTITY_TYPES, RELATION_PAIRS
+from .schema import ALLOWED_NESTING, ENTITY_TYPES, RELATION_PAIRS, TRIGGER_TAGS
 from .tensors import Window, WordEncoder
 from .words import Sentence, segment_words
 
@@ -20,6 +20,7 @@ class Example:
     tags: Optional[list[list[int]]] = None           # (syllables, types), gold tags
     entities: list[tuple[int, int, int]] = field(default_factory=list)  # gold (first, last, type) local
     relations: dict[tuple[int, int], int] = field(default_factory=dict)  # (head idx, tail idx) -> label
+    trigger_tags: Optional[list[int]] = None         # (syllables,), gold trigger tags (schema.TRIGGER_TAGS)
 
     @property
     def syllables(self):
@@ -56,10 +57,21 @@ def document_examples(doc: Document, encoder: WordEncoder, segment: bool = True)
     for e in doc.entities:
         if e.start in by_start and e.end in by_end and by_start[e.start][0] == by_end[e.end][0]:
             spans[e.id] = (by_start[e.start][0], by_start[e.start][1], by_end[e.end][1], ENTITY_TYPES.index(e.type))
+    triggers = {}  # (sentence, first, last) -> event class; one trigger may govern several events
+    for ev in doc.events:
+        t = ev.trigger
+        if t is not None and t.start in by_start and t.end in by_end and by_start[t.start][0] == by_end[t.end][0]:
+            triggers[(by_start[t.start][0], by_start[t.start][1], by_end[t.end][1])] = ev.type
     examples = []
     for si, sentence in enumerate(sentences):
         for w in encoder.windows(sentence, si):
             n = w.last - w.first + 1
+            trigger_tags = [0] * n
+            for (s, f, l), cls in triggers.items():
+                if s == si and f >= w.first and l <= w.last:
+                    trigger_tags[f - w.first] = TRIGGER_TAGS.index(f"B-{cls}")
+                    for k in range(f - w.first + 1, l - w.first + 1):
+                        trigger_tags[k] = TRIGGER_TAGS.index(f"I-{cls}")
             tags = [[0] * len(ENTITY_TYPES) for _ in range(n)]
             local, index = [], {}
             for eid, (s, f, l, t) in spans.items():
@@ -76,7 +88,7 @@ def document_examples(doc: Document, encoder: WordEncoder, segment: bool = True)
             for r in doc.relations:
                 if r.head in index and r.tail in index:
                     rels[(index[r.head], index[r.tail])] = RELATION_LABELS.index(r.type)
-            examples.append(Example(w, sentence, tags, local, rels))
+            examples.append(Example(w, sentence, tags, local, rels, trigger_tags))
     return examples
 
 
@@ -102,14 +114,18 @@ def collate(examples: list[Example], pad_id: int, with_gold: bool = True) -> dic
            "syllable_kind": syl_kind, "syllable_gazetteer": syl_gaz, "syllable_mask": syl_mask}
     if with_gold:
         tags = torch.full((b, n_syl, len(ENTITY_TYPES)), -100, dtype=torch.long)
+        trigger_tags = torch.full((b, n_syl), -100, dtype=torch.long)
         pairs, labels = [], []
         for i, x in enumerate(examples):
             if x.tags:
                 tags[i, :len(x.tags)] = torch.tensor(x.tags)
+            if x.trigger_tags:
+                trigger_tags[i, :len(x.trigger_tags)] = torch.tensor(x.trigger_tags)
             for hi, ti in candidate_pairs(x.entities):
                 pairs.append(pair_features(i, x.entities[hi], x.entities[ti]))
                 labels.append(x.relations.get((hi, ti), 0))
         out["tags"] = tags
+        out["trigger_tags"] = trigger_tags
         out["pairs"] = torch.tensor(pairs, dtype=torch.long).view(-1, 8)
         out["relation_labels"] = torch.tensor(labels, dtype=torch.long)
     return out

@@ -1,13 +1,15 @@
 """Event assembly (SPEC.md, "Transfer events"): one event per person mention that is moved.
 
 `from`, `to` and `destination` follow from the relations; the event type and trigger come from the
-governing trigger word, found by `find_trigger` from the trigger lexicon below.
+governing trigger word, chosen by `find_trigger` among the sentence's trigger words. Those come from the
+model's trigger head when it has one (`triggers` of `assemble_events`: spans with their class), else
+from the trigger lexicon below.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional, Sequence
 
 from .document import Document, Entity, Event, Slot, Trigger
 from .schema import MOVE_RELATIONS
@@ -27,6 +29,10 @@ TRIGGER_LEXICON: dict[str, str] = {
     "chuyển": "OTHER",
     "hiệp thương cử": "OTHER",
     "cử": "OTHER",
+    "tái cử": "BAU",
+    "phê chuẩn": "OTHER",
+    "chuẩn y": "OTHER",
+    "giao quyền": "OTHER",
 }
 
 
@@ -96,10 +102,15 @@ def trigger_class(trigger: Optional[Trigger]) -> str:
     return TRIGGER_LEXICON.get(unicodedata.normalize("NFC", trigger.text).lower(), "OTHER")
 
 
-def find_trigger(text: str, person: Entity, sentence: tuple[int, int]) -> Optional[Trigger]:
+TriggerSource = Callable[[str, int, int], list[Trigger]]
+
+
+def find_trigger(text: str, person: Entity, sentence: tuple[int, int],
+                 source: TriggerSource = find_triggers) -> Optional[Trigger]:
     """The governing trigger of a move of `person` in the sentence `[start, end)`: the first trigger of
-    the chain (triggers joined by commas / "và") nearest before the person; else the first after."""
-    triggers = find_triggers(text, *sentence)
+    the chain (triggers joined by commas / "và") nearest before the person; else the first after.
+    `source(text, start, end)` gives the sentence's trigger words (default: the lexicon)."""
+    triggers = source(text, *sentence)
     before = [t for t in triggers if t.end <= person.start]
     if before:
         chain = [before[-1]]
@@ -117,7 +128,8 @@ def find_trigger(text: str, person: Entity, sentence: tuple[int, int]) -> Option
 _LIST_ITEM = re.compile(r"\s*(?:[-+•*–]|\d{1,2}[.)])\s")
 
 
-def list_intro_trigger(text: str, sentences: list[tuple[int, int]], k: int) -> Optional[Trigger]:
+def list_intro_trigger(text: str, sentences: list[tuple[int, int]], k: int,
+                       source: TriggerSource = find_triggers) -> Optional[Trigger]:
     """For a person in a list item ("- Ông X, ..., giữ chức Y."), the trigger of the sentence that
     introduces the list ("... điều động, bổ nhiệm các đồng chí sau:")."""
     if not _LIST_ITEM.match(text[sentences[k][0]:sentences[k][1]] + " "):
@@ -129,12 +141,25 @@ def list_intro_trigger(text: str, sentences: list[tuple[int, int]], k: int) -> O
         return None
     s, e = sentences[j]
     end = Entity("", "PERSON", e, e, "")
-    return find_trigger(text, end, (s, e))
+    return find_trigger(text, end, (s, e), source)
 
 
-def assemble_events(doc: Document, sentences: list[tuple[int, int]], scores: Optional[dict[str, float]] = None) -> tuple[Event, ...]:
-    """Events for `doc` from its relations; `sentences` are (start, end) spans used to find triggers."""
+def assemble_events(doc: Document, sentences: list[tuple[int, int]], scores: Optional[dict[str, float]] = None,
+                    triggers: Optional[Sequence[tuple[Trigger, str]]] = None) -> tuple[Event, ...]:
+    """Events for `doc` from its relations; `sentences` are (start, end) spans used to find triggers.
+    `triggers`: trigger words with their event class (the model's trigger head); None: the lexicon."""
     entities = doc.entity_map()
+    if triggers is None:
+        source, classify = find_triggers, trigger_class
+    else:
+        ordered = sorted(triggers, key=lambda tc: tc[0].start)
+        classes = {(t.start, t.end): c for t, c in ordered}
+
+        def source(text: str, start: int, end: int) -> list[Trigger]:
+            return [t for t, _ in ordered if start <= t.start and t.end <= end]
+
+        def classify(trigger: Optional[Trigger]) -> str:
+            return "OTHER" if trigger is None else classes[(trigger.start, trigger.end)]
     events = []
     for n, (person, (from_, to, dest)) in enumerate(
         sorted(expected_arguments(doc).items(), key=lambda kv: entities[kv[0]].start), start=1
@@ -142,11 +167,11 @@ def assemble_events(doc: Document, sentences: list[tuple[int, int]], scores: Opt
         ent = entities[person]
         k = next((i for i, (s, e) in enumerate(sentences) if s <= ent.start < e), None)
         sentence = sentences[k] if k is not None else (0, len(doc.text))
-        trigger = find_trigger(doc.text, ent, sentence)
+        trigger = find_trigger(doc.text, ent, sentence, source)
         if trigger is None and k is not None:
-            trigger = list_intro_trigger(doc.text, sentences, k)
+            trigger = list_intro_trigger(doc.text, sentences, k, source)
         events.append(Event(
-            id=f"E{n}", type=trigger_class(trigger), trigger=trigger, person=person,
+            id=f"E{n}", type=classify(trigger), trigger=trigger, person=person,
             from_=from_, to=to, destination=dest,
             score=(scores or {}).get(person),
         ))

@@ -2,6 +2,8 @@
 
 * Entity head: per entity type, O/B/I logits for every syllable (one tag layer per type, so a
   LOCALITY can sit inside a BODY).
+* Trigger head (optional): per syllable, O or B-/I- of an event class (schema.TRIGGER_TAGS), trained
+  on the gold events' trigger words, so triggers are found in context rather than looked up.
 * Relation head: for each ordered pair of entities whose types some relation admits, logits over
   NONE + the relation types; types SPEC.md does not allow for the pair are masked out.
 """
@@ -13,7 +15,7 @@ from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from .gazetteer import N_GAZETTEER_FEATURES
-from .schema import ENTITY_TYPES, RELATION_TYPES, relation_types_for
+from .schema import ENTITY_TYPES, RELATION_TYPES, TRIGGER_TAGS, relation_types_for
 from .tensors import N_SYLLABLE_KINDS
 
 TAGS = ("O", "B", "I")
@@ -40,11 +42,11 @@ def allowed_label_mask() -> torch.Tensor:
 
 class TransferExtractorModel(nn.Module):
     def __init__(self, encoder: nn.Module, dropout: float = 0.1, type_dim: int = 16, distance_dim: int = 16,
-                 gazetteer: bool = False, context_layer: bool = False):
+                 gazetteer: bool = False, context_layer: bool = False, trigger_head: bool = False):
         super().__init__()
         self.encoder = encoder
         hidden = encoder.config.hidden_size
-        self.options = {"gazetteer": gazetteer, "context_layer": context_layer}
+        self.options = {"gazetteer": gazetteer, "context_layer": context_layer, "trigger_head": trigger_head}
         self.kind_embedding = nn.Embedding(N_SYLLABLE_KINDS, hidden)
         # gazetteer hints (gazetteer.py) added to each syllable's state
         self.gazetteer_embedding = nn.Embedding(N_GAZETTEER_FEATURES, hidden) if gazetteer else None
@@ -52,6 +54,7 @@ class TransferExtractorModel(nn.Module):
         self.context = nn.LSTM(hidden, hidden // 2, batch_first=True, bidirectional=True) if context_layer else None
         self.dropout = nn.Dropout(dropout)
         self.entity_head = nn.Linear(hidden, len(ENTITY_TYPES) * len(TAGS))
+        self.trigger_head = nn.Linear(hidden, len(TRIGGER_TAGS)) if trigger_head else None
         self.type_embedding = nn.Embedding(len(ENTITY_TYPES), type_dim)
         self.distance_embedding = nn.Embedding(len(DISTANCE_BUCKETS), distance_dim)
         self.relation_head = nn.Sequential(
@@ -86,6 +89,10 @@ class TransferExtractorModel(nn.Module):
         """(batch, syllables, entity types, tags)"""
         b, s, _ = states.shape
         return self.entity_head(states).view(b, s, len(ENTITY_TYPES), len(TAGS))
+
+    def trigger_logits(self, states: torch.Tensor) -> torch.Tensor | None:
+        """(batch, syllables, trigger tags), or None for a model without a trigger head"""
+        return None if self.trigger_head is None else self.trigger_head(states)
 
     def relation_logits(self, states: torch.Tensor, pairs: torch.Tensor) -> torch.Tensor:
         """pairs: (P, 8) long = batch, head first, head last, tail first, tail last, head type,

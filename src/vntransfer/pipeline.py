@@ -17,10 +17,10 @@ from . import __version__
 from .batching import Example, candidate_pairs, collate, pair_features
 from .decoding import (attach_admin_words, decode_entities, drop_initial_pieces, join_split_spans, mend_word_splits,
                        snap_to_words, trim_punctuation, whole_member_titles)
-from .document import Document, Entity, Relation
+from .document import Document, Entity, Relation, Trigger
 from .events import assemble_events
 from .model import RELATION_LABELS, TAGS, TransferExtractorModel
-from .schema import ENTITY_TYPES
+from .schema import ENTITY_TYPES, TRIGGER_TAGS
 from .tensors import WordEncoder
 from .words import segment_words, segmenter_info
 
@@ -71,6 +71,7 @@ class Extractor:
         sentences = segment_words(text, segment=self.settings.segment)
         entities: list[tuple[int, int, str, float]] = []  # start, end, type, score
         relations: list[tuple[int, int, str, float]] = []  # head idx, tail idx (into entities)
+        triggers: Optional[list[tuple[Trigger, str]]] = [] if self.model.trigger_head is not None else None
         # a batch holds whole sentences, so overlapping windows of a sentence are decoded together
         for lo in range(0, len(sentences), batch_size):
             chunk = list(enumerate(sentences[lo:lo + batch_size], start=lo))
@@ -79,16 +80,16 @@ class Extractor:
             states = self.model.syllable_states(batch["input_ids"], batch["attention_mask"], batch["syllable_token"],
                                                 batch["syllable_kind"], batch["syllable_gazetteer"], batch["syllable_mask"])
             probs = self.model.entity_logits(states).softmax(-1)
+            trigger_logits = self.model.trigger_logits(states)
+            trigger_probs = None if trigger_logits is None else trigger_logits.softmax(-1)
             for si, sentence in chunk:
                 rows = [k for k, x in enumerate(examples) if x.window.sentence == si]
-                merged = torch.zeros(len(sentence.syllables), len(ENTITY_TYPES), len(TAGS))
-                count = torch.zeros(len(sentence.syllables), 1, 1)
-                for k in rows:
-                    w = examples[k].window
-                    n = w.last - w.first + 1
-                    merged[w.first:w.last + 1] += probs[k, :n]
-                    count[w.first:w.last + 1] += 1
-                averaged = merged / count.clamp(min=1)
+                averaged = _merge_windows(probs, examples, rows, len(sentence.syllables))
+                if trigger_probs is not None:
+                    tags = _merge_windows(trigger_probs, examples, rows, len(sentence.syllables)).argmax(-1).tolist()
+                    for first, last, cls in decode_triggers(tags):
+                        start, end = sentence.syllables[first].start, sentence.syllables[last].end
+                        triggers.append((Trigger(start, end, text[start:end]), cls))
                 spans = decode_entities(averaged)
                 repairs = self.settings.repairs
                 if "punctuation" in repairs:
@@ -109,7 +110,7 @@ class Extractor:
                 for first, last, t, score in spans:
                     entities.append((sentence.syllables[first].start, sentence.syllables[last].end, ENTITY_TYPES[t], score))
                 relations.extend(self._relations(states, examples, rows, spans, base))
-        return self._document(ident, text, entities, relations, sentences)
+        return self._document(ident, text, entities, relations, sentences, triggers)
 
     def _relations(self, states, examples, rows, spans, base):
         done, out = set(), []
@@ -129,7 +130,7 @@ class Extractor:
                     out.append((base + inside[a][0], base + inside[b][0], RELATION_LABELS[lab], sc))
         return out
 
-    def _document(self, ident, text, entities, relations, sentences) -> Document:
+    def _document(self, ident, text, entities, relations, sentences, triggers=None) -> Document:
         order = sorted(range(len(entities)), key=lambda i: (entities[i][0], -entities[i][1]))
         new_id = {old: f"T{n}" for n, old in enumerate(order, start=1)}
         ents = tuple(Entity(new_id[i], entities[i][2], entities[i][0], entities[i][1],
@@ -141,7 +142,7 @@ class Extractor:
         for r in rels:
             if r.type in ("APPOINTED_TO", "TRANSFERRED_TO"):
                 move_scores[r.head] = max(move_scores.get(r.head, 0.0), r.score or 0.0)
-        events = assemble_events(doc, [(s.start, s.end) for s in sentences], move_scores)
+        events = assemble_events(doc, [(s.start, s.end) for s in sentences], move_scores, triggers)
         return Document(ident, text, ents, rels, events)
 
     # -- persistence ---------------------------------------------------------------------------
@@ -173,6 +174,33 @@ class Extractor:
         return directory
 
 
+def _merge_windows(probs: torch.Tensor, examples: list[Example], rows: list[int], n_syllables: int) -> torch.Tensor:
+    """Per-syllable probabilities of one sentence, averaged over the windows (`rows`) that cover it."""
+    merged = probs.new_zeros((n_syllables, *probs.shape[2:]))
+    count = probs.new_zeros((n_syllables,) + (1,) * (probs.dim() - 2))
+    for k in rows:
+        w = examples[k].window
+        merged[w.first:w.last + 1] += probs[k, :w.last - w.first + 1]
+        count[w.first:w.last + 1] += 1
+    return merged / count.clamp(min=1)
+
+
+def decode_triggers(tags: list[int]) -> list[tuple[int, int, str]]:
+    """Trigger-head tags (indices into TRIGGER_TAGS) -> (first, last, event class) syllable spans. An I-
+    tag continues a span of its class, else it opens one (the argmax may miss a B-)."""
+    spans: list[list] = []
+    for k, tag in enumerate(tags):
+        label = TRIGGER_TAGS[tag]
+        if label == "O":
+            continue
+        prefix, cls = label.split("-", 1)
+        if prefix == "I" and spans and spans[-1][1] == k - 1 and spans[-1][2] == cls:
+            spans[-1][1] = k
+        else:
+            spans.append([k, k, cls])
+    return [tuple(s) for s in spans]
+
+
 def load(path: Union[str, Path, None] = None) -> Extractor:
     """Load a saved extractor; by default `$VNTRANSFER_MODEL` or the shipped `models/default`."""
     from safetensors import SafetensorError
@@ -198,7 +226,8 @@ def load(path: Union[str, Path, None] = None) -> Extractor:
         raise ModelLoadError(f"{directory}: cannot load config or tokenizer: {exc}") from None
     options = settings.pop("model", {})  # models saved before these options had neither
     model = TransferExtractorModel(AutoModel.from_config(config), gazetteer=bool(options.get("gazetteer")),
-                                   context_layer=bool(options.get("context_layer")))
+                                   context_layer=bool(options.get("context_layer")),
+                                   trigger_head=bool(options.get("trigger_head")))
     try:
         state = load_file(str(directory / WEIGHTS))
     except (SafetensorError, OSError) as exc:

@@ -21,6 +21,10 @@ EVENT_TYPES: tuple[str, ...] = (
     "GIOI_THIEU", "TIEP_NHAN", "PHAN_CONG", "OTHER",
 )
 
+#: per-syllable tags of the trigger head: O, then B-/I- for each event class (the class of a trigger
+#: word is the type of the events it governs)
+TRIGGER_TAGS: tuple[str, ...] = ("O", *(f"{p}-{c}" for c in EVENT_TYPES for p in "BI"))
+
 #: the only nesting SPEC.md allows: (inner type, outer type)
 ALLOWED_NESTING: frozenset[tuple[str, str]] = frozenset({("LOCALITY", "BODY")})
 

@@ -67,6 +67,8 @@ class TrainingArguments:
     gazetteer: bool = field(default=True, metadata={"help": "add gazetteer hints (registry places, titles, bodies, surnames) to each syllable"})
     gazetteer_dropout: float = field(default=0.3, metadata={"help": "share of training windows whose gazetteer hints are hidden"})
     context_layer: bool = field(default=True, metadata={"help": "a BiLSTM over the syllable states before the heads"})
+    trigger_head: bool = field(default=True, metadata={
+        "help": "learn event trigger words and their class from the gold events (else: the trigger lexicon)"})
 
     def __post_init__(self):
         if self.epochs < 1 or self.batch_size < 1:
@@ -112,7 +114,8 @@ def build_encoder(args: TrainingArguments, texts: list[str]):
 def train(args: TrainingArguments, train_docs: Optional[list[Document]] = None,
           dev_docs: Optional[list[Document]] = None, save: bool = True,
           extra_docs: Optional[list[Document]] = None) -> tuple[Extractor, list[dict]]:
-    """Train and return the best extractor (by dev entity F1, or the last epoch without dev) and the
+    """Train and return the best extractor (by the mean of dev entity, relation and event-argument F1, or
+    the last epoch without dev) and the
     per-epoch history. Documents can be given directly (cross-validation) instead of paths."""
     begun = time.perf_counter()
     random.seed(args.seed)
@@ -126,7 +129,8 @@ def train(args: TrainingArguments, train_docs: Optional[list[Document]] = None,
     if not train_docs and not extra_docs:
         raise ValueError("no training documents")
     encoder, tokenizer, pretrained = build_encoder(args, [d.text for d in train_docs + extra_docs])
-    model = TransferExtractorModel(encoder, gazetteer=args.gazetteer, context_layer=args.context_layer)
+    model = TransferExtractorModel(encoder, gazetteer=args.gazetteer, context_layer=args.context_layer,
+                                   trigger_head=args.trigger_head)
     settings = ExtractorSettings(max_length=args.max_length, stride=args.stride, segment=args.segment)
     extractor = Extractor(model, tokenizer, settings)
     examples = [x for d in train_docs for x in document_examples(d, extractor.encoder, args.segment)] * args.real_repeat
@@ -182,11 +186,14 @@ def train(args: TrainingArguments, train_docs: Optional[list[Document]] = None,
         record = {"epoch": epoch + 1, "loss": sum(losses) / max(1, len(losses))}
         if dev_docs:
             scores = score_documents(dev_docs, extractor.predict_many([d.text for d in dev_docs], ids=[d.id for d in dev_docs]))
-            record.update(dev_entity_f1=scores["entities"]["micro"]["f1"], dev_relation_f1=scores["relations"]["strict"]["micro"]["f1"])
+            record.update(dev_entity_f1=scores["entities"]["micro"]["f1"], dev_relation_f1=scores["relations"]["strict"]["micro"]["f1"],
+                          dev_event_f1=scores["events"]["arguments"]["f1"])
+            # the kept epoch: best mean of entity, relation and event-argument F1 on the dev documents
+            record["dev_score"] = (record["dev_entity_f1"] + record["dev_relation_f1"] + record["dev_event_f1"]) / 3
         record["seconds"] = round(time.perf_counter() - started, 3)
         history.append(record)
         logger.info("epoch %s", record)
-        metric = record.get("dev_entity_f1", record["epoch"])
+        metric = record.get("dev_score", record["epoch"])
         if save and metric > best:
             best = metric
             extractor.save(args.output_dir, extra={"training": _summary(args, train_docs, dev_docs, history, pretrained, extra_docs, setup_seconds)})
@@ -226,6 +233,10 @@ def training_loss(model: TransferExtractorModel, batch: dict) -> torch.Tensor:
                                    batch["syllable_kind"], batch.get("syllable_gazetteer"), batch["syllable_mask"])
     logits = model.entity_logits(states)
     loss = F.cross_entropy(logits.reshape(-1, logits.size(-1)), batch["tags"].reshape(-1), ignore_index=-100)
+    triggers = model.trigger_logits(states)
+    if triggers is not None and "trigger_tags" in batch:
+        loss = loss + F.cross_entropy(triggers.reshape(-1, triggers.size(-1)), batch["trigger_tags"].reshape(-1),
+                                      ignore_index=-100)
     if batch["pairs"].numel():
         rel = model.relation_logits(states, batch["pairs"])
         loss = loss + F.cross_entropy(rel, batch["relation_labels"])
@@ -277,13 +288,21 @@ def training_markdown(model_dir: str | Path) -> str:
     settings = json.loads((Path(model_dir) / "vntransfer.json").read_text(encoding="utf-8"))
     t = settings["training"]
     a = t["arguments"]
-    best = max(t["history"], key=lambda r: r.get("dev_entity_f1", r["epoch"]))
+    best = kept_epoch(t["history"])
+    dev = f"{len(t['dev_documents'])} dev documents ({', '.join(a['dev'])})" if t["dev_documents"] else "–"
+    scores = (f"dev entity F1 {best['dev_entity_f1']:.3f}, relation F1 {best['dev_relation_f1']:.3f}, "
+              f"event-argument F1 {best['dev_event_f1']:.3f} on {dev}") if "dev_event_f1" in best else \
+        f"dev entity F1 {best.get('dev_entity_f1', float('nan')):.3f} on {dev}"
     return (f"`{model_dir}` was trained by `python train.py configs/default.json` in "
             f"{t['train_seconds'] / 60:.1f} minutes on {t['machine']['cpus']} CPUs ({len(t['history'])} epochs of "
             f"{len(t['train_documents'])} seed documents × {a['real_repeat']} + {t['extra_documents']} written and "
             f"generated documents, batch {a['batch_size']}, learning rate {a['learning_rate']}); the epoch kept is "
-            f"{best['epoch']} (dev entity F1 {best.get('dev_entity_f1', float('nan')):.3f} on "
-            f"{', '.join(d[:3] for d in t['dev_documents']) or '–'})." + _pretraining_sentence(a))
+            f"{best['epoch']} ({scores})." + _pretraining_sentence(a))
+
+
+def kept_epoch(history: list[dict]) -> dict:
+    """The epoch whose weights were saved: best dev score (older models: dev entity F1), else the last."""
+    return max(history, key=lambda r: r.get("dev_score", r.get("dev_entity_f1", r["epoch"])))
 
 
 def _pretraining_sentence(arguments: dict) -> str:
