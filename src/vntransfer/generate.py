@@ -17,8 +17,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Optional
 
-from .document import Document, Entity, Relation
-from .events import assemble_events
+from .document import Document, Entity, Relation, Trigger
+from .events import assemble_events, find_triggers, trigger_class
 from .words import split_sentences
 
 
@@ -96,6 +96,20 @@ class Builder:
     length: int = 0
     entities: list[tuple[str, int, int]] = field(default_factory=list)
     relations: list[tuple[str, int, int]] = field(default_factory=list)
+    #: trigger words written with their class (start, end, class), and words that look like triggers
+    #: but govern no move here ("kết quả bầu" after "phê chuẩn"); the lexicon finds the rest
+    triggers: list[tuple[int, int, str]] = field(default_factory=list)
+    quiet: list[tuple[int, int]] = field(default_factory=list)
+
+    def trig(self, s: str, cls: str) -> None:
+        start = self.length
+        self.add(s)
+        self.triggers.append((start, self.length, cls))
+
+    def hush(self, s: str) -> None:
+        start = self.length
+        self.add(s)
+        self.quiet.append((start, self.length))
 
     def add(self, s: str) -> None:
         if self.nfd:
@@ -121,7 +135,11 @@ class Builder:
                             text[self.entities[i][1]:self.entities[i][2]]) for i in order)
         rels = tuple(Relation(f"R{n}", t, new[h], new[tl]) for n, (t, h, tl) in enumerate(self.relations, start=1))
         doc = Document(ident, text, ents, rels, meta=meta)
-        events = assemble_events(doc, split_sentences(text))
+        written = [(Trigger(s, e, text[s:e]), c) for s, e, c in self.triggers]
+        taken = [(s, e) for s, e, _ in self.triggers] + self.quiet
+        found = [(t, trigger_class(t)) for t in find_triggers(text, 0, len(text))
+                 if not any(t.start < e and s < t.end for s, e in taken)]
+        events = assemble_events(doc, split_sentences(text), triggers=written + found)
         return Document(ident, text, ents, rels, events, meta=meta)
 
 
@@ -201,7 +219,7 @@ class Generator:
     def post(self, b: Builder, province, ward, kind: Optional[str] = None, lower: bool = False,
              avoid: Optional[tuple[str, str]] = None) -> tuple[int, int]:
         kinds = [k for k in self.kinds() if k in self.lex["positions"]]
-        while True:
+        for _ in range(20):  # a kind with a single title may have to repeat it
             k = kind or self.rng.choice(kinds)
             title = self.rng.choice(self.lex["positions"][k])
             if (title, k) != avoid:
@@ -577,8 +595,204 @@ class Generator:
                             " Các huyện, thành phố trong toàn tỉnh đã hoàn thành việc sắp xếp.",
                             " Cán bộ toàn Thành phố được quán triệt đầy đủ."]))
 
+
+    # -- forms of the wider state: approvals, vote lists, ranks, courts, enterprises (issue 13) --------
+    RANKS = ("Thiếu tướng", "Trung tướng", "Đại tá", "Thượng tá", "Trung tá")
+    DOMAINS = ("court", "procuracy", "army", "police", "police_dept", "enterprise", "board", "bank", "hospital",
+               "university", "university_board", "press", "audit", "government_inspection", "military")
+
+    def _old_post(self, b: Builder, p: int, P, W) -> None:
+        held, _ = self.post(b, P, W)
+        b.rel("HOLDS", p, held)
+
+    def approval(self, b: Builder, P, W) -> None:
+        """'Thủ tướng phê chuẩn kết quả bầu chức vụ X đối với ông A, ..., và ông B': the post far before the
+        people, shared by each of them; the trigger is 'phê chuẩn' (OTHER), 'bầu' governs no one here."""
+        r = self.rng
+        pm = b.ent("POSITION", "Thủ tướng")
+        if r.random() < 0.5:
+            b.add(" ")
+            b.rel("OF", pm, b.ent("BODY", "Chính phủ"))
+        b.add(r.choice([" vừa ký quyết định ", " đã ", " ban hành Quyết định số " + str(r.randint(100, 2000)) + "/QĐ-TTg "]))
+        b.trig(r.choice(["phê chuẩn", "phê chuẩn", "phê duyệt"]), "OTHER")
+        b.add(" kết quả ")
+        b.hush("bầu")
+        b.add(r.choice([" chức vụ ", " bổ sung chức vụ ", " "]))
+        new = b.ent("POSITION", r.choice(["Phó Chủ tịch", "Phó Chủ tịch", "Chủ tịch"]))
+        b.add(" ")
+        body = self.body(b, "people_committee", P, W)
+        b.rel("OF", new, body)
+        b.add(" nhiệm kỳ " + r.choice(["2021 - 2026", "2021-2026", "2026 - 2031"]) + " đối với ")
+        for i in range(r.choice([1, 1, 2, 3])):
+            if i:
+                b.add(r.choice([", ", "; "]))
+            p, _ = self.person(b)
+            b.add(", ")
+            self._old_post(b, p, P, W)
+            b.rel("APPOINTED_TO", p, new)
+        b.add(".")
+
+    def assembly(self, b: Builder, P, W) -> None:
+        """Quốc hội elects a national post: 'Quốc hội bầu ông A giữ chức X' or '... bầu X đối với bà B'."""
+        r = self.rng
+        b.ent("BODY", "Quốc hội")
+        b.add(r.choice([" đã ", " chiều nay ", " "]))
+        b.trig(r.choice(["bầu", "tiến hành bầu"]) if r.random() < 0.8 else "tái cử", "BAU")
+        title, body = r.choice((("Phó Thủ tướng", "Chính phủ"), ("Phó Chủ tịch", "Quốc hội"), ("Tổng Thư ký", "Quốc hội"),
+                                ("Chủ nhiệm", "Ủy ban Kinh tế và Tài chính"), ("Chủ nhiệm", "Ủy ban Pháp luật và Tư pháp"),
+                                ("Tổng", "Kiểm toán Nhà nước"), ("Chánh án", "Tòa án nhân dân tối cao"),
+                                ("Viện trưởng", "Viện Kiểm sát nhân dân tối cao"), ("Chủ tịch", "Hội đồng Dân tộc")))
+        if r.random() < 0.5:
+            b.add(" chức " if r.random() < 0.5 else " ")
+            new = b.ent("POSITION", title)
+            b.add(" ")
+            b.rel("OF", new, b.ent("BODY", body))
+            b.add(" đối với ")
+            p, _ = self.person(b)
+            b.add(", ")
+            self._old_post(b, p, P, W)
+        else:
+            b.add(" ")
+            p, _ = self.person(b)
+            b.add(", ")
+            self._old_post(b, p, P, W)
+            b.add(r.choice([", giữ chức ", ", làm "]))
+            new = b.ent("POSITION", title)
+            b.add(" ")
+            b.rel("OF", new, b.ent("BODY", body))
+        b.rel("APPOINTED_TO", p, new)
+        b.add(f" với {r.randint(400, 480)}/{r.randint(481, 490)} đại biểu tán thành.")
+
+    def votes(self, b: Builder, P, W) -> None:
+        """One post, several people elected, each with a vote count, in one sentence."""
+        r = self.rng
+        self.body(b, "council", P, W)
+        b.add(" đã ")
+        b.trig("bầu", "BAU")
+        b.add(r.choice([" các ông, bà sau giữ chức ", " bổ sung chức danh "]))
+        new = b.ent("POSITION", r.choice(["Ủy viên", "Phó Chủ tịch", "Ủy viên"]))
+        b.add(" ")
+        body = self.body(b, "people_committee", P, W)
+        b.rel("OF", new, body)
+        b.add(": ")
+        n = r.randint(2, 4)
+        for i in range(n):
+            if i:
+                b.add("; " if r.random() < 0.7 else ", ")
+            p, _ = self.person(b, honorific=r.random() < 0.8)
+            if r.random() < 0.6:
+                b.add(", ")
+                self._old_post(b, p, P, W)
+            total = r.randint(40, 90)
+            yes = r.randint(total * 8 // 10, total)
+            b.add(f" ({yes}/{total} phiếu, đạt {100 * yes / total:.2f}%)".replace(".", ","))
+            b.rel("APPOINTED_TO", p, new)
+        b.add(".")
+
+    def rank_move(self, b: Builder, P, W) -> None:
+        """Ranks before names are no part of them: 'bổ nhiệm Thiếu tướng [A] giữ chức [Phó Tư lệnh] [Quân khu 7]'."""
+        r = self.rng
+        kind = r.choice(["army", "police", "military", "police_dept"])
+        if r.random() < 0.5:
+            who = b.ent("POSITION", r.choice(["Bộ trưởng", "Thứ trưởng"]))
+            b.add(" ")
+            b.rel("OF", who, b.ent("BODY", "Bộ Quốc phòng" if kind in ("army", "military") else "Bộ Công an"))
+        else:
+            b.ent("POSITION", "Thủ tướng")
+        b.add(r.choice([" đã ký quyết định ", " trao quyết định ", " "]))
+        verb, cls = r.choice((("bổ nhiệm", "BO_NHIEM"), ("điều động", "DIEU_DONG"), ("điều động, bổ nhiệm", "DIEU_DONG")))
+        first = verb.split(",")[0]
+        b.trig(first, cls)
+        b.add(verb[len(first):] + " " + r.choice(self.RANKS) + " ")
+        p, _ = self.person(b, honorific=False)
+        b.add(", ")
+        self._old_post(b, p, P, W) if r.random() < 0.3 else self._held_in(b, p, kind, P, W)
+        b.add(r.choice([", giữ chức ", ", làm ", " giữ chức "]))
+        new, _ = self.post(b, P, W, kind=kind, avoid=self.last_post)
+        b.rel("APPOINTED_TO", p, new)
+        if r.random() < 0.4:
+            b.add(". Dịp này, ông cũng được thăng cấp bậc hàm từ " + r.choice(self.RANKS[2:]) + " lên "
+                  + r.choice(self.RANKS[:2]))
+        b.add(".")
+
+    def _held_in(self, b: Builder, p: int, kind: str, P, W) -> None:
+        held, _ = self.post(b, P, W, kind=kind)
+        b.rel("HOLDS", p, held)
+
+    def domain(self, b: Builder, P, W) -> None:
+        """An appointment outside the Party and provincial apparatus: courts, procuracy, enterprises, banks,
+        hospitals, universities, press, audit and inspection."""
+        r = self.rng
+        kind = r.choice([k for k in self.DOMAINS if k in self.kinds()])
+        b.add(r.choice(["Ngày ", "Sáng ", "Chiều "]) + self.date() + ", ")
+        verb, cls = r.choice((("bổ nhiệm", "BO_NHIEM"), ("bổ nhiệm lại", "BO_NHIEM"), ("điều động", "DIEU_DONG"),
+                              ("giao quyền", "OTHER"), ("chuẩn y", "OTHER"), ("luân chuyển", "LUAN_CHUYEN")))
+        lead = r.randrange(3)
+        if lead == 0:
+            b.add("lãnh đạo ")
+            self.body(b, kind if kind not in ("board", "university_board") else "ministry", P, W)
+            b.add(" đã công bố quyết định ")
+        elif lead == 1:
+            b.add("tại hội nghị, đại diện ")
+            self.body(b, r.choice(["ministry", "party_board"]), P, W)
+            b.add(" trao quyết định ")
+        else:
+            b.add(r.choice(["theo quyết định vừa ban hành, cấp có thẩm quyền đã ", "cơ quan chủ quản đã "]))
+        word = verb.split()[0] + " " + verb.split()[1]
+        b.trig(word, cls)
+        b.add(verb[len(word):] + " ")
+        p, _ = self.person(b)
+        b.add(", ")
+        if r.random() < 0.5:
+            self._held_in(b, p, kind, P, W)
+        else:
+            self._old_post(b, p, P, W)
+        b.add(r.choice([", giữ chức ", ", làm ", " giữ chức ", " làm "]))
+        new, _ = self.post(b, P, W, kind=kind, avoid=self.last_post)
+        b.rel("APPOINTED_TO", p, new)
+        b.add(r.choice([".", " kể từ ngày " + self.date() + ".", ", thời hạn 5 năm."]))
+
+    def titled_list(self, b: Builder, P, W) -> None:
+        """'ba giám đốc sở được bổ nhiệm mới là: giám đốc Sở X [A]; ...': the title before each name."""
+        r = self.rng
+        n = r.randint(2, 4)
+        b.add({2: "Hai", 3: "Ba", 4: "Bốn"}[n] + r.choice([" giám đốc sở", " lãnh đạo sở"]) + " được ")
+        b.trig("bổ nhiệm", "BO_NHIEM")
+        b.add(" mới là: ")
+        for i in range(n):
+            if i:
+                b.add("; " if i < n - 1 or r.random() < 0.5 else " và ")
+            new, _ = self.post(b, P, W, kind="department", lower=True)
+            b.add(" ")
+            p, _ = self.person(b, honorific=False)
+            b.rel("APPOINTED_TO", p, new)
+        b.add(".")
+
+    def pair_destination(self, b: Builder, P, W) -> None:
+        """Two people moved by one trigger to one destination."""
+        r = self.rng
+        b.ent("BODY", r.choice(["Bộ Chính trị", "Ban Bí thư", "Ban Thường vụ Tỉnh ủy"]))
+        b.add(" ")
+        verb, cls = r.choice((("điều động", "DIEU_DONG"), ("luân chuyển", "LUAN_CHUYEN"), ("phân công", "PHAN_CONG")))
+        b.trig(verb, cls)
+        b.add(" ")
+        people = []
+        for i in range(2):
+            if i:
+                b.add(r.choice([", và ", " và "]))
+            p, _ = self.person(b)
+            b.add(", ")
+            self._old_post(b, p, P, W)
+            people.append(p)
+        b.add(r.choice([", về công tác tại ", ", đến nhận công tác tại ", ", về "]))
+        dest = self.body(b, r.choice(["party_board", "ministry", "department"]), P, W)
+        for p in people:
+            b.rel("TRANSFERRED_TO", p, dest)
+        b.add(".")
+
     FORMS = ("announcement", "listing", "central", "election", "destination", "statistics", "caption",
-             "chain", "headline", "related", "interview", "reception", "credit", "generic", "subheading", "merger")
+             "chain", "headline", "related", "interview", "reception", "credit", "generic", "subheading", "merger",
+             "approval", "assembly", "votes", "rank_move", "domain", "titled_list", "pair_destination")
 
     def document(self, n: int) -> Document:
         r = self.rng

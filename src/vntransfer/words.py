@@ -44,7 +44,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     for line in re.finditer(r"[^\n]+", text):
         start = line.start()
         for m in _SENTENCE_END.finditer(text, line.start(), line.end()):
-            if _is_abbreviation(text, m.start(), m.group()):
+            if _is_abbreviation(text, m.start(), m.group()) or _is_list_number(text, line.start(), m.start(), m.group()):
                 continue
             spans.append((start, m.end()))
             start = m.end()
@@ -57,6 +57,11 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             lead = len(piece) - len(piece.lstrip())
             out.append((s + lead, s + lead + len(stripped)))
     return out
+
+
+def _is_list_number(text: str, line_start: int, at: int, mark: str) -> bool:
+    """'1.' opening a line numbers a list item ("1. Ông Nguyễn Văn A: 469/487 phiếu"); it ends nothing."""
+    return mark == "." and re.fullmatch(r"\s*\d{1,3}", text[line_start:at]) is not None
 
 
 def _is_abbreviation(text: str, at: int, mark: str) -> bool:
