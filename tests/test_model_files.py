@@ -94,3 +94,10 @@ def test_resaving_a_loaded_model_records_the_new_digest(tmp_path, tiny_model_dir
     out = extractor.save(tmp_path / "again")
     assert json.loads((out / "vntransfer.json").read_text())["weights_sha256"] == file_sha256(out / "model.safetensors")
     load(out)
+
+
+def test_default_ids_agree_between_predict_and_predict_many(tiny_model_dir):
+    extractor = load(tiny_model_dir)
+    assert extractor.predict("Ông An").id == "0"
+    assert [d.id for d in extractor.predict_many(["Ông An", "", "Bà Bình"])] == ["0", "1", "2"]
+    assert extractor.predict("Ông An", id="x").id == "x"

@@ -53,7 +53,7 @@ class Extractor:
         self.encoder = WordEncoder(tokenizer, self.settings.max_length, self.settings.stride)
 
     # -- prediction ----------------------------------------------------------------------------
-    def predict(self, text: str, id: str = "") -> Document:
+    def predict(self, text: str, id: str = "0") -> Document:
         return self.predict_many([text], ids=[id])[0]
 
     @torch.inference_mode()
