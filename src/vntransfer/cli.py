@@ -10,6 +10,10 @@ from pathlib import Path
 from .corpus import load_documents, read_records, write_document
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     n_docs = n_problems = 0
     for rec in read_records(args.paths):
@@ -26,7 +30,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if n_docs == 0 and n_problems == 0:
         print("no documents found under: " + " ".join(args.paths), file=sys.stderr)
         return 2
-    print(f"{n_docs} documents, {n_problems} problems", file=sys.stderr)
+    print(f"{_count(n_docs, 'document')}, {_count(n_problems, 'problem')}", file=sys.stderr)
     return 1 if n_problems else 0
 
 
