@@ -53,13 +53,40 @@ def cmd_to_brat(args: argparse.Namespace) -> int:
 
 
 def cmd_from_brat(args: argparse.Namespace) -> int:
-    from .formats.brat import import_brat
+    """Every problem is reported as `file: id: line N: problem`; a document with problems is not written."""
+    from .formats.brat import check_brat, read_brat_files
 
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        print(f"error: {folder}: no such folder", file=sys.stderr)
+        return 2
+    anns = sorted(folder.glob("*.ann"))
+    if not anns:
+        print(f"error: {folder}: no .ann files", file=sys.stderr)
+        return 2
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    for ann in sorted(Path(args.folder).glob("*.ann")):
-        write_document(import_brat(ann), out / f"{ann.stem}.json")
-    return 0
+    n_docs = n_problems = 0
+    for ann in anns:
+        try:
+            txt, ann_text = read_brat_files(ann)
+        except UnicodeDecodeError as exc:
+            print(exc.reason)
+            n_problems += 1
+            continue
+        except OSError as exc:
+            print(f"{exc.filename or ann}: cannot read: {exc.strerror or exc}")
+            n_problems += 1
+            continue
+        doc, problems = check_brat(ann.stem, txt, ann_text)
+        for p in problems:
+            print(p.format(str(ann)))
+        n_problems += len(problems)
+        if doc is not None:
+            write_document(doc, out / f"{ann.stem}.json")
+            n_docs += 1
+    print(f"{_count(n_docs, 'document')} written to {out}, {_count(n_problems, 'problem')}", file=sys.stderr)
+    return 1 if n_problems else 0
 
 
 def cmd_from_markup(args: argparse.Namespace) -> int:
