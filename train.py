@@ -10,7 +10,7 @@ import sys
 from transformers import HfArgumentParser
 
 from vntransfer.report import update_readme
-from vntransfer.training import TrainingArguments, train, training_markdown
+from vntransfer.training import TrainingArguments, TrainingSetupError, train, training_markdown
 
 
 def main() -> None:
@@ -26,7 +26,11 @@ def main() -> None:
         (args,) = parser.parse_json_file(argv[0])
     else:
         (args,) = parser.parse_args_into_dataclasses(args=argv)
-    _, history = train(args)
+    try:
+        _, history = train(args)
+    except TrainingSetupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise SystemExit(2)
     print(history[-1])
     if readme:
         update_readme(readme, training_markdown(args.output_dir), marker="training")

@@ -98,3 +98,24 @@ def overfit_documents() -> list[Document]:
         d = Document.from_dict(make_doc(text, ents, rels, id=f"s{n}"))
         docs.append(Document(d.id, d.text, d.entities, d.relations, assemble_events(d, [(0, len(text))])))
     return docs
+
+
+def make_untrained_extractor(directory: Path, texts: list[str] = ("Ông Nguyễn Văn An",), segment: bool = False):
+    """An untrained extractor on a tiny PhoBERT-style encoder: cheap to build and to save (no training)."""
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    from vntransfer.model import TransferExtractorModel
+    from vntransfer.pipeline import Extractor, ExtractorSettings
+
+    encoder_dir = make_phobert_style_encoder(directory, list(texts))
+    torch.manual_seed(0)
+    model = TransferExtractorModel(AutoModel.from_pretrained(encoder_dir), gazetteer=True, context_layer=True)
+    return Extractor(model, AutoTokenizer.from_pretrained(encoder_dir, use_fast=False), ExtractorSettings(segment=segment))
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory) -> Path:
+    """A saved (untrained) model directory, for load/save and command-line tests."""
+    tmp = tmp_path_factory.mktemp("tiny-model")
+    return make_untrained_extractor(tmp / "encoder").save(tmp / "model")

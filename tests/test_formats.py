@@ -68,3 +68,72 @@ def test_conll_has_one_line_per_syllable(transfer_doc):
 
 def test_decode_spans_on_ill_formed_tags():
     assert decode_spans(["I-BODY", "I-BODY", "O", "B-BODY", "I-LOCALITY"]) == [("BODY", 0, 1), ("BODY", 3, 3), ("LOCALITY", 4, 4)]
+
+
+def _brat_folder(tmp_path, docs: dict[str, tuple[str, str]]):
+    folder = tmp_path / "brat"
+    folder.mkdir()
+    for name, (txt, ann) in docs.items():
+        (folder / f"{name}.txt").write_text(txt, encoding="utf-8")
+        (folder / f"{name}.ann").write_text(ann, encoding="utf-8")
+    return folder
+
+
+def test_from_brat_reports_every_problem_and_writes_only_sound_documents(tmp_path, transfer_doc, capsys):
+    txt, ann = to_brat(transfer_doc)
+    lines = ann.splitlines()
+    bad = {
+        "range": "T1\tBODY 0 9999\tBan\n",
+        "mismatch": lines[0].rsplit("\t", 1)[0] + "\tSomething else\n",
+        "dangling": "T1\tPERSON 0 3\tBan\nR1\tHOLDS Arg1:T1 Arg2:T7\nT2\tDIEU_DONG 4 8\tThườ\nE1\tDIEU_DONG:T2 Person:T9\n",
+        "duplicate": "T1\tBODY 0 3\tBan\nT1\tBODY 0 3\tBan\n",
+        "truncated": "T1\tBODY 0\tBan\n" + "T2\tBODY 0 3\n" + "R1\tHOLDS Arg1:T1\n",
+        "discontinuous": "T1\tPERSON 0 3;4 8\tBan Thườ\n",
+        "event_parts": "T1\tPERSON 0 3\tBan\nE1\t\nE2\tDIEU_DONG\nE3\tDIEU_DONG:T1 Person\n",
+        "invalid": "T1\tPERSON 0 3\tBan\nT2\tPERSON 1 5\tan T\n",  # reads, but validate_document objects
+    }
+    folder = _brat_folder(tmp_path, {"good": (txt, ann), **{k: (txt, v) for k, v in bad.items()}})
+    (folder / "latin.txt").write_bytes(b"Ban \xe0")
+    (folder / "latin.ann").write_text("T1\tBODY 0 3\tBan\n", encoding="utf-8")
+    (folder / "notxt.ann").write_text("T1\tBODY 0 3\tBan\n", encoding="utf-8")
+    (folder / "loop.ann").symlink_to(folder / "loop.ann")
+    (folder / "loop.txt").write_text("x", encoding="utf-8")
+    out_dir = tmp_path / "json"
+    assert main(["from-brat", str(folder), "--out", str(out_dir)]) == 1
+    out = capsys.readouterr().out
+    f = lambda name: str(folder / f"{name}.ann")  # noqa: E731
+    for expected in [f"{f('range')}: T1: line 1: offsets [0, 9999) outside the text",
+                     f"{f('mismatch')}: T1: line 1: text 'Something else' != text[0:21]",
+                     f"{f('dangling')}: R1: line 2: Arg2 T7 is not an entity of this document",
+                     f"{f('dangling')}: E1: line 4: Person T9 is not an entity of this document",
+                     f"{f('duplicate')}: T1: line 2: duplicate id (first on line 1)",
+                     f"{f('truncated')}: T1: line 1: expected 'TYPE START END'",
+                     f"{f('truncated')}: T2: line 2: truncated line",
+                     f"{f('truncated')}: R1: line 3: truncated line",
+                     f"{f('discontinuous')}: T1: line 1: discontinuous spans are not supported",
+                     f"{f('event_parts')}: E1: line 2: event line without type, trigger and arguments",
+                     f"{f('event_parts')}: E2: line 3: event must start with 'TYPE:T<n>'",
+                     f"{f('event_parts')}: E3: line 4: argument 'Person' is not ROLE:ID",
+                     f"{f('invalid')}: T2: line 2: span 'an T' [1, 5) cuts through a syllable",
+                     f"{folder / 'latin.txt'}: not valid UTF-8 (byte 0xe0 at byte offset 4)",
+                     f"{folder / 'notxt.txt'}: cannot read: No such file or directory",
+                     f"{folder / 'loop.ann'}: cannot read: Too many levels of symbolic links"]:
+        assert any(line.startswith(expected) for line in out.splitlines()), (expected, out)
+    assert sorted(p.name for p in out_dir.iterdir()) == ["good.json"]
+
+
+def test_from_brat_on_a_missing_folder_exits_2(tmp_path, capsys):
+    assert main(["from-brat", str(tmp_path / "nowhere"), "--out", str(tmp_path / "o")]) == 2
+    assert "no such folder" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
+
+
+def test_from_brat_raises_naming_file_id_and_line():
+    import pytest
+
+    from vntransfer.document import AnnotationFormatError
+
+    with pytest.raises(AnnotationFormatError, match=r"^x\.ann: T2: line 2: discontinuous spans are not supported$"):
+        from_brat("x", "Ban Thường", "T1\tBODY 0 3\tBan\nT2\tPERSON 0 2;4 5\tBa T\n", "x.ann")
+    with pytest.raises(AnnotationFormatError, match=r"^x: E1: line 1: event without Person$"):
+        from_brat("x", "Ban", "E1\tDIEU_DONG:T1\nT1\tDIEU_DONG 0 3\tBan\n")

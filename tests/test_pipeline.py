@@ -122,6 +122,10 @@ def test_missing_or_bad_model_files_are_named(tmp_path, overfit_model):
     state = load_file(str(overfit_model[0] / "model.safetensors"))
     state.pop(next(k for k in state if k.startswith("entity_head")))
     save_file(state, str(broken / "model.safetensors"))
+    with pytest.raises(ModelLoadError, match="model.safetensors: SHA-256 .* differs"):
+        load(broken)
+    settings.pop("weights_sha256")  # a model saved before the digest: the weights themselves are checked
+    (broken / "vntransfer.json").write_text(json.dumps(settings))
     with pytest.raises(ModelLoadError, match="model.safetensors: weights do not match"):
         load(broken)
 

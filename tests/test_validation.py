@@ -131,3 +131,33 @@ def test_cli_validate_annotations_passes():
     r = subprocess.run([sys.executable, "-m", "vntransfer", "validate", str(ANNOTATIONS)], capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
     assert r.stdout == ""
+
+
+# -- validate ----------------------------------------------------------------------------------------
+
+def test_validate_reports_bad_bytes_deep_nesting_and_symlink_loops_and_goes_on(tmp_path, transfer_dict, capsys):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "good.json").write_text(json.dumps(transfer_dict, ensure_ascii=False), encoding="utf-8")
+    (folder / "latin1.json").write_bytes(json.dumps(transfer_dict, ensure_ascii=False).encode("latin-1", "replace")
+                                         .replace(b"?", b"\xe0", 1))
+    good_line = json.dumps(transfer_dict, ensure_ascii=False).encode("utf-8")
+    deep = b"[" * 1000 + b"]" * 1000
+    (folder / "many.jsonl").write_bytes(good_line + b"\n" + b'{"id": "\xff"}\n' + deep + b"\n" + good_line + b"\n")
+    (folder / "loop.json").symlink_to(folder / "loop.json")
+    (folder / "up").symlink_to(folder)
+    assert main(["validate", str(folder)]) == 1
+    out, err = capsys.readouterr()
+    assert f"{folder / 'latin1.json'}: document: not valid UTF-8" in out
+    assert f"{folder / 'many.jsonl'}:2: document: not valid UTF-8" in out
+    assert f"{folder / 'many.jsonl'}:3: document: invalid JSON: nested too deeply" in out
+    assert f"{folder / 'loop.json'}: document: symlink loop" in out
+    assert f"{folder / 'up'}: document: symlink loop" in out
+    assert "3 documents, 5 problems" in err
+
+
+def test_validate_summary_uses_the_singular(tmp_path, transfer_dict, capsys):
+    (tmp_path / "a.json").write_text(json.dumps(transfer_dict), encoding="utf-8")
+    (tmp_path / "b.json").write_text("{", encoding="utf-8")
+    assert main(["validate", str(tmp_path)]) == 1
+    assert "1 document, 1 problem\n" in capsys.readouterr().err

@@ -10,6 +10,10 @@ from pathlib import Path
 from .corpus import load_documents, read_records, write_document
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     n_docs = n_problems = 0
     for rec in read_records(args.paths):
@@ -26,7 +30,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if n_docs == 0 and n_problems == 0:
         print("no documents found under: " + " ".join(args.paths), file=sys.stderr)
         return 2
-    print(f"{n_docs} documents, {n_problems} problems", file=sys.stderr)
+    print(f"{_count(n_docs, 'document')}, {_count(n_problems, 'problem')}", file=sys.stderr)
     return 1 if n_problems else 0
 
 
@@ -49,13 +53,40 @@ def cmd_to_brat(args: argparse.Namespace) -> int:
 
 
 def cmd_from_brat(args: argparse.Namespace) -> int:
-    from .formats.brat import import_brat
+    """Every problem is reported as `file: id: line N: problem`; a document with problems is not written."""
+    from .formats.brat import check_brat, read_brat_files
 
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        print(f"error: {folder}: no such folder", file=sys.stderr)
+        return 2
+    anns = sorted(folder.glob("*.ann"))
+    if not anns:
+        print(f"error: {folder}: no .ann files", file=sys.stderr)
+        return 2
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    for ann in sorted(Path(args.folder).glob("*.ann")):
-        write_document(import_brat(ann), out / f"{ann.stem}.json")
-    return 0
+    n_docs = n_problems = 0
+    for ann in anns:
+        try:
+            txt, ann_text = read_brat_files(ann)
+        except UnicodeDecodeError as exc:
+            print(exc.reason)
+            n_problems += 1
+            continue
+        except OSError as exc:
+            print(f"{exc.filename or ann}: cannot read: {exc.strerror or exc}")
+            n_problems += 1
+            continue
+        doc, problems = check_brat(ann.stem, txt, ann_text)
+        for p in problems:
+            print(p.format(str(ann)))
+        n_problems += len(problems)
+        if doc is not None:
+            write_document(doc, out / f"{ann.stem}.json")
+            n_docs += 1
+    print(f"{_count(n_docs, 'document')} written to {out}, {_count(n_problems, 'problem')}", file=sys.stderr)
+    return 1 if n_problems else 0
 
 
 def cmd_from_markup(args: argparse.Namespace) -> int:
@@ -111,75 +142,273 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     return 0
 
 
-def read_request(line: str, n: int) -> dict:
-    """One JSONL request line -> {"id", "text"}, or {"id", "error"} naming the line and the problem."""
+def read_request(line: "bytes | str", n: int) -> dict:
+    """One JSONL request line -> {"id", "text"}, or {"id", "error"} naming the line and the problem.
+    `id` keeps its JSON type (a string or an integer). Bytes are decoded here, so a bad byte costs one line."""
     import json
 
+    if isinstance(line, bytes):
+        try:
+            line = line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return {"id": None, "error": f"line {n}: invalid UTF-8 (byte 0x{line[exc.start]:02x} at byte offset "
+                                         f"{exc.start}); the line was not read"}
+    if n == 1:
+        line = line.removeprefix("\ufeff")  # a byte-order mark at the start of the file
+    if not line.strip(" \t\r\n"):
+        return {"id": None, "error": f"line {n}: empty line"}
     try:
         obj = json.loads(line)
     except json.JSONDecodeError as exc:
         return {"id": None, "error": f"line {n}: invalid JSON: {exc}"}
+    except RecursionError:
+        return {"id": None, "error": f"line {n}: invalid JSON: nested too deeply"}
+    except ValueError as exc:  # e.g. an integer too long to convert
+        return {"id": None, "error": f"line {n}: invalid JSON: {exc}"}
     if not isinstance(obj, dict):
-        return {"id": None, "error": f"line {n}: a line must be a JSON object"}
-    ident = obj.get("id")
-    if not isinstance(ident, (str, int)) or isinstance(ident, bool):
+        return {"id": None, "error": f"line {n}: a line must be a JSON object, got {_json_type(obj)}"}
+    if "id" not in obj:
         return {"id": None, "error": f"line {n}: missing 'id'"}
-    if not isinstance(obj.get("text"), str):
-        return {"id": str(ident), "error": f"line {n}: missing 'text' or not a string"}
-    return {"id": str(ident), "text": obj["text"]}
+    ident = obj["id"]
+    if not isinstance(ident, (str, int)) or isinstance(ident, bool):
+        return {"id": None, "error": f"line {n}: 'id' must be a string or integer, got {_json_type(ident)}"}
+    if isinstance(ident, str) and _surrogate_at(ident) is not None:
+        return {"id": None, "error": f"line {n}: 'id' has a lone surrogate at index {_surrogate_at(ident)} "
+                                     "(not valid Unicode, cannot be written as UTF-8)"}
+    if "text" not in obj:
+        return {"id": ident, "error": f"line {n}: missing 'text'"}
+    text = obj["text"]
+    if not isinstance(text, str):
+        return {"id": ident, "error": f"line {n}: 'text' must be a string, got {_json_type(text)}"}
+    at = _surrogate_at(text)
+    if at is not None:
+        return {"id": ident, "error": f"line {n}: 'text' has a lone surrogate (U+{ord(text[at]):04X}) at index {at}, "
+                                      "which is not valid Unicode and cannot be written as UTF-8; the line was not "
+                                      "predicted (the character is not replaced, so that offsets stay true)"}
+    return {"id": ident, "text": text}
+
+
+def _json_type(value) -> str:
+    names = {dict: "object", list: "array", str: "string", bool: "boolean", int: "integer", float: "number"}
+    return "null" if value is None else names.get(type(value), type(value).__name__)
+
+
+def _surrogate_at(s: str):
+    try:
+        s.encode("utf-8")
+        return None
+    except UnicodeEncodeError as exc:
+        return exc.start
+
+
+def _one_line(obj: dict) -> bytes:
+    """A JSONL line that is valid UTF-8 and that no line splitter breaks: U+2028, U+2029 and U+0085 are
+    escaped (json.dumps only ever puts them inside strings)."""
+    import json
+
+    text = json.dumps(obj, ensure_ascii=False)
+    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("\x85", "\\u0085")
+    return (text + "\n").encode("utf-8")
+
+
+def _writable_file(path: Path) -> "str | None":
+    """Why `path` cannot be written (without creating or truncating it), or None."""
+    import os
+
+    if path.is_dir():
+        return "is a folder"
+    if path.exists():
+        return None if os.access(path, os.W_OK) else "not writable"
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        return f"its folder {parent} does not exist"
+    return None if os.access(parent, os.W_OK) else f"its folder {parent} is not writable"
+
+
+def _writable_dir(path: Path) -> "str | None":
+    """Why files cannot be written in `path` (which is created), or None."""
+    import tempfile
+
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    import os
+
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
     """SPEC.md batch prediction: JSONL in, one Document JSON (or an error record) per line out.
-    Plain .txt files given as arguments are predicted into --output-dir as <stem>.json."""
-    import json
+    Plain .txt files given as arguments are predicted into --output-dir as <stem>.json.
+    Input and output are checked before the model is loaded; problems with them exit 2."""
+    if args.files:
+        return _predict_files(args)
+    stdin = args.input in (None, "-")
+    stdout = args.output in (None, "-")
+    if not stdin and not stdout and (_same_file(Path(args.input), Path(args.output))
+                                     or Path(args.input).resolve() == Path(args.output).resolve()):
+        print(f"error: --input and --output are the same file ({args.output}); the input would be overwritten",
+              file=sys.stderr)
+        return 2
+    if stdin:
+        src = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else sys.stdin
+    else:
+        try:
+            src = open(args.input, "rb")
+        except OSError as exc:
+            print(f"error: cannot read --input {args.input}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
+    if not stdout:
+        why = _writable_file(Path(args.output))
+        if why:
+            print(f"error: cannot write --output {args.output}: {why}", file=sys.stderr)
+            return 2
 
     from .pipeline import load
 
     extractor = load(args.model)
-    if args.files:
-        out_dir = Path(args.output_dir or ".")
-        out_dir.mkdir(parents=True, exist_ok=True)
-        failed = 0
-        for f in args.files:
-            path = Path(f)
-            try:
-                with path.open(encoding="utf-8", newline="") as fh:
-                    text = fh.read()
-            except (OSError, UnicodeDecodeError) as exc:
-                print(f"{path}: {exc}", file=sys.stderr)
-                failed += 1
-                continue
-            write_document(extractor.predict(text, id=path.stem), out_dir / f"{path.stem}.json")
-        return 1 if failed else 0
-    src = sys.stdin if args.input in (None, "-") else open(args.input, encoding="utf-8")
-    dst = sys.stdout if args.output in (None, "-") else open(args.output, "w", encoding="utf-8")
-    failed = 0
-    pending: list[tuple[int, object]] = []  # (line number, record or error dict)
+    if stdout:
+        dst = sys.stdout.buffer if hasattr(sys.stdout, "buffer") else None
+    else:
+        dst = open(args.output, "wb")
+    try:
+        return _predict_lines(extractor, src, dst, args.batch_size)
+    finally:
+        if not stdin:
+            src.close()
+        if not stdout:
+            dst.close()
 
-    def flush():
-        texts = [(n, r) for n, r in pending if "error" not in r]
-        docs = extractor.predict_many([r["text"] for _, r in texts], batch_size=args.batch_size,
-                                      ids=[r["id"] for _, r in texts]) if texts else []
-        by_line = {n: d.to_dict() for (n, _), d in zip(texts, docs)}
+
+def _predict_lines(extractor, src, dst, batch_size: int) -> int:
+    """One output line per input line, in order: a document or an error record."""
+    failed = 0
+    pending: list[tuple[int, dict]] = []  # (line number, request or error record)
+    seen: dict[object, list[int]] = {}
+
+    def write(obj: dict) -> None:
+        line = _one_line(obj)
+        if dst is None:  # a text stdout without a byte buffer (e.g. captured)
+            sys.stdout.write(line.decode("utf-8"))
+        else:
+            dst.write(line)
+
+    def flush() -> None:
+        nonlocal failed
+        todo = [(n, r) for n, r in pending if "error" not in r]
+        texts, ids = [r["text"] for _, r in todo], [str(r["id"]) for _, r in todo]
+        try:
+            docs = extractor.predict_many(texts, batch_size=batch_size, ids=ids) if todo else []
+        except Exception:  # one bad text must not cost the batch: predict them one by one
+            docs = []
+            for text, ident in zip(texts, ids):
+                try:
+                    docs.append(extractor.predict_many([text], batch_size=batch_size, ids=[ident])[0])
+                except Exception as exc:
+                    docs.append(exc)
+        by_line = dict(zip((n for n, _ in todo), docs))
         for n, r in pending:
-            dst.write(json.dumps(by_line.get(n, r), ensure_ascii=False) + "\n")
-        dst.flush()
+            out = by_line.get(n)
+            if isinstance(out, Exception):
+                r = {"id": r["id"], "error": f"line {n}: prediction failed: {type(out).__name__}: {out}"}
+                print(r["error"], file=sys.stderr)
+                failed += 1
+                out = None
+            if out is not None:
+                r = {**out.to_dict(), "id": r["id"]}  # the id keeps its JSON type
+            write(r)
+        (dst or sys.stdout).flush()
         pending.clear()
 
     for n, line in enumerate(src, start=1):
-        if not line.strip():
-            continue
+        if isinstance(line, bytes):
+            line = line.removesuffix(b"\n")
+        else:
+            line = line.removesuffix("\n")
         record = read_request(line, n)
         if "error" in record:
             print(record["error"], file=sys.stderr)
             failed += 1
+        if record["id"] is not None:
+            seen.setdefault(record["id"], []).append(n)
         pending.append((n, record))
-        if len(pending) >= args.batch_size:
+        if len(pending) >= batch_size:
             flush()
     flush()
+    duplicates = {k: v for k, v in seen.items() if len(v) > 1}
+    if duplicates:
+        shown = "; ".join(f"{k!r} on lines {', '.join(map(str, v))}" for k, v in list(duplicates.items())[:20])
+        more = f" and {len(duplicates) - 20} more" if len(duplicates) > 20 else ""
+        print(f"warning: {_count(len(duplicates), 'id')} used more than once (each line still gets its own output "
+              f"line): {shown}{more}", file=sys.stderr)
     if failed:
         print(f"{failed} line(s) failed", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _predict_files(args: argparse.Namespace) -> int:
+    if args.input or args.output:
+        print("error: give plain-text files with --output-dir, or JSONL with --input/--output, not both",
+              file=sys.stderr)
+        return 2
+    if not args.output_dir:
+        print("error: plain-text files need --output-dir (one <name>.json per file is written there)", file=sys.stderr)
+        return 2
+    out_dir = Path(args.output_dir)
+    why = _writable_dir(out_dir)
+    if why:
+        print(f"error: cannot write in --output-dir {out_dir}: {why}", file=sys.stderr)
+        return 2
+    paths = [Path(f) for f in args.files]
+    stems: dict[str, list[str]] = {}
+    for path in paths:
+        stems.setdefault(path.stem, []).append(str(path))
+    clashes = {k: v for k, v in stems.items() if len(v) > 1}
+    if clashes:
+        print("error: files with the same name would overwrite each other's output: "
+              + "; ".join(" and ".join(v) for v in clashes.values()), file=sys.stderr)
+        return 2
+    for path in paths:
+        if _same_file(path, out_dir / f"{path.stem}.json"):
+            print(f"error: {path} would be overwritten by its own prediction", file=sys.stderr)
+            return 2
+    failed = 0
+    readable = []
+    for path in paths:  # checked before the model is loaded
+        try:
+            with path.open("rb"):
+                readable.append(path)
+        except OSError as exc:
+            print(f"{path}: {exc.strerror or exc}", file=sys.stderr)
+            failed += 1
+    if not readable:
+        print("error: none of the files can be read", file=sys.stderr)
+        return 2
+
+    from .pipeline import load
+
+    extractor = load(args.model)
+    for path in readable:
+        try:
+            with path.open(encoding="utf-8", newline="") as fh:
+                text = fh.read()
+        except (OSError, UnicodeDecodeError) as exc:
+            print(f"{path}: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        write_document(extractor.predict(text, id=path.stem), out_dir / f"{path.stem}.json")
+    if failed:
+        print(f"{failed} file(s) failed", file=sys.stderr)
     return 1 if failed else 0
 
 
@@ -223,6 +452,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive_int(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 1, got {value!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1, got {n}")
+    return n
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="vntransfer", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -262,7 +501,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", help="JSONL of SPEC.md documents, same order and ids (default: stdout)")
     p.add_argument("--output-dir", help="folder for the predictions of plain-text files")
     p.add_argument("--model", help="model directory (default: $VNTRANSFER_MODEL or models/default)")
-    p.add_argument("--batch-size", type=int, default=16)
+    p.add_argument("--batch-size", type=_positive_int, default=16, help="texts per model call (>= 1)")
     p.set_defaults(func=cmd_predict)
 
     p = sub.add_parser("generate", help="seeded synthetic annotated documents (training only)")
@@ -301,6 +540,12 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except RuntimeError as exc:
+        pipeline = sys.modules.get("vntransfer.pipeline")  # imported only by the commands that load a model
+        if pipeline is not None and isinstance(exc, pipeline.ModelLoadError):
+            print(f"error: {exc}", file=sys.stderr)  # one line, no traceback: the message names the file
+            return 2
+        raise
     except (ValueError, OSError) as exc:  # AnnotationFormatError is a ValueError
         print(f"error: {exc}", file=sys.stderr)
         return 1

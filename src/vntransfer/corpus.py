@@ -20,32 +20,79 @@ class Record:
 
 
 def iter_files(paths: Iterable[Union[str, Path]]) -> Iterator[Path]:
+    for path, problem in _walk(paths):
+        if problem is None:
+            yield path
+
+
+def _walk(paths: Iterable[Union[str, Path]]) -> Iterator[tuple[Path, Optional[str]]]:
+    """(path, None) for each file to read; (path, problem) for a link under a folder that cannot be followed.
+    Symlinked folders are not entered (a link to an enclosing folder is reported as a loop)."""
+    import errno
+    import os
+
     for p in map(Path, paths):
-        if p.is_dir():
-            yield from sorted(x for x in p.rglob("*") if x.suffix in (".json", ".jsonl") and x.is_file())
-        else:
-            yield p
+        if not p.is_dir():
+            yield p, None
+            continue
+        for x in sorted(p.rglob("*")):
+            if x.is_symlink():
+                try:
+                    target = x.resolve(strict=True)
+                except RuntimeError:  # Python < 3.13 reports a loop this way
+                    yield x, "symlink loop; not followed"
+                    continue
+                except OSError as exc:
+                    if exc.errno == errno.ELOOP:
+                        yield x, "symlink loop; not followed"
+                    elif x.suffix in (".json", ".jsonl"):
+                        yield x, "broken symlink (its target does not exist)"
+                    continue
+                if target.is_dir():
+                    if x.parent.resolve() == target or target in x.parent.resolve().parents:
+                        yield x, "symlink loop (a link to an enclosing folder); not followed"
+                    continue
+            if x.suffix in (".json", ".jsonl") and x.is_file():
+                yield x, None
 
 
 def read_records(paths: Iterable[Union[str, Path]]) -> Iterator[Record]:
-    """Every document under `paths`; unreadable ones come back as records with an `error`."""
-    for path in iter_files(paths):
+    """Every document under `paths`; unreadable ones (missing, not UTF-8, bad JSON, nested too deeply, a
+    symlink loop) come back as records with an `error`, and reading goes on. Files are read as bytes and
+    each JSONL line decoded on its own, so one bad byte costs one line."""
+    for path, problem in _walk(paths):
+        if problem is not None:
+            yield Record(str(path), error=problem)
+            continue
         if not path.exists():
             yield Record(str(path), error="no such file")
             continue
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            yield Record(str(path), error=f"cannot read: {exc.strerror or exc}")
+            continue
         if path.suffix == ".jsonl":
-            with path.open(encoding="utf-8") as f:
-                for n, line in enumerate(f, start=1):
-                    if line.strip():
-                        yield _parse(line, f"{path}:{n}")
+            for n, line in enumerate(data.split(b"\n"), start=1):
+                if line.strip():
+                    yield _parse(line, f"{path}:{n}")
         else:
-            yield _parse(path.read_text(encoding="utf-8"), str(path))
+            yield _parse(data, str(path))
 
 
-def _parse(raw: str, source: str) -> Record:
+def _parse(raw: Union[bytes, str], source: str) -> Record:
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return Record(source, error=f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at byte offset {exc.start})")
     try:
         obj = json.loads(raw)
     except json.JSONDecodeError as exc:
+        return Record(source, error=f"invalid JSON: {exc}")
+    except RecursionError:
+        return Record(source, error="invalid JSON: nested too deeply")
+    except ValueError as exc:  # e.g. an integer too long to convert
         return Record(source, error=f"invalid JSON: {exc}")
     element = obj.get("id", "document") if isinstance(obj, dict) and isinstance(obj.get("id"), str) else "document"
     try:
@@ -55,6 +102,8 @@ def _parse(raw: str, source: str) -> Record:
         if message.startswith(f"{element}: "):  # the element is printed once, in front
             message = message[len(element) + 2:]
         return Record(source, error=message, element=element)
+    except RecursionError:
+        return Record(source, error="nested too deeply", element=element)
 
 
 def load_documents(paths: Iterable[Union[str, Path]]) -> list[Document]:

@@ -53,7 +53,7 @@ class Extractor:
         self.encoder = WordEncoder(tokenizer, self.settings.max_length, self.settings.stride)
 
     # -- prediction ----------------------------------------------------------------------------
-    def predict(self, text: str, id: str = "") -> Document:
+    def predict(self, text: str, id: str = "0") -> Document:
         return self.predict_many([text], ids=[id])[0]
 
     @torch.inference_mode()
@@ -147,30 +147,73 @@ class Extractor:
 
     # -- persistence ---------------------------------------------------------------------------
     def save(self, directory: Union[str, Path], extra: Optional[dict] = None) -> Path:
+        """Write the model into `directory` atomically: everything goes into a temporary sibling folder that
+        is then renamed into place, so a failure at any point leaves the previous model there whole. An
+        existing model directory is replaced as a whole (files of its own that the new save does not write
+        are dropped, with a warning); a non-empty directory that holds no model is never replaced."""
+        import logging
+        import shutil
+        import tempfile
+        import uuid
+
         from safetensors.torch import save_file
 
         directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True)
-        self.model.encoder.config.save_pretrained(directory)
-        self.tokenizer.save_pretrained(directory)
-        state = {k: v.contiguous() for k, v in self.model.state_dict().items()}
-        save_file(state, str(directory / WEIGHTS), metadata={"format": "pt"})
-        settings = {
-            "package_version": __version__,
-            "entity_types": list(ENTITY_TYPES),
-            "tags": list(TAGS),
-            "relation_labels": list(RELATION_LABELS),
-            "segmenter": segmenter_info() if self.settings.segment else {"name": "none"},
-            "max_length": self.settings.max_length,
-            "stride": self.settings.stride,
-            "segment": self.settings.segment,
-            "relation_threshold": self.settings.relation_threshold,
-            "repairs": list(self.settings.repairs),
-            "model": dict(self.model.options),
-            **self.settings.extra,
-            **(extra or {}),
-        }
-        (directory / SETTINGS).write_text(json.dumps(settings, ensure_ascii=False, indent=1), encoding="utf-8")
+        if directory.is_symlink():  # replace what the link points to, keep the link
+            directory = directory.resolve()
+        if directory.exists():
+            if not directory.is_dir():
+                raise NotADirectoryError(f"{directory}: exists and is not a directory")
+            if any(directory.iterdir()) and not (directory / SETTINGS).is_file():
+                raise FileExistsError(f"{directory}: not empty and holds no {SETTINGS}; refusing to replace it "
+                                      "with a model (choose another directory)")
+        directory.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}.saving-", dir=directory.parent))
+        try:
+            self.model.encoder.config.save_pretrained(tmp)
+            written = self.tokenizer.save_pretrained(tmp)
+            tokenizer_files = sorted({Path(f).name for f in written if (tmp / Path(f).name).is_file()})
+            state = {k: v.contiguous() for k, v in self.model.state_dict().items()}
+            save_file(state, str(tmp / WEIGHTS), metadata={"format": "pt"})
+            reserved = ("weights_sha256", "tokenizer_files")
+            settings = {
+                "package_version": __version__,
+                "entity_types": list(ENTITY_TYPES),
+                "tags": list(TAGS),
+                "relation_labels": list(RELATION_LABELS),
+                "segmenter": segmenter_info() if self.settings.segment else {"name": "none"},
+                "max_length": self.settings.max_length,
+                "stride": self.settings.stride,
+                "segment": self.settings.segment,
+                "relation_threshold": self.settings.relation_threshold,
+                "repairs": list(self.settings.repairs),
+                "model": dict(self.model.options),
+                **{k: v for k, v in self.settings.extra.items() if k not in reserved},
+                **{k: v for k, v in (extra or {}).items() if k not in reserved},
+                "tokenizer_files": tokenizer_files,
+                "weights_sha256": file_sha256(tmp / WEIGHTS),
+            }
+            (tmp / SETTINGS).write_text(json.dumps(settings, ensure_ascii=False, indent=1), encoding="utf-8")
+            os.chmod(tmp, 0o755)  # mkdtemp makes it private
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        backup = None
+        if directory.exists():
+            dropped = sorted(p.name for p in directory.iterdir() if not (tmp / p.name).exists())
+            if dropped:
+                logging.getLogger(__name__).warning("%s: replacing the model drops %s", directory, ", ".join(dropped))
+            backup = directory.with_name(f".{directory.name}.old-{uuid.uuid4().hex[:8]}")
+            os.rename(directory, backup)
+        try:
+            os.rename(tmp, directory)
+        except BaseException:
+            if backup is not None:
+                os.rename(backup, directory)
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        if backup is not None:
+            shutil.rmtree(backup, ignore_errors=True)
         return directory
 
 
@@ -201,6 +244,16 @@ def decode_triggers(tags: list[int]) -> list[tuple[int, int, str]]:
     return [tuple(s) for s in spans]
 
 
+def file_sha256(path: Union[str, Path]) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
 def load(path: Union[str, Path, None] = None) -> Extractor:
     """Load a saved extractor; by default `$VNTRANSFER_MODEL` or the shipped `models/default`."""
     from safetensors import SafetensorError
@@ -215,8 +268,21 @@ def load(path: Union[str, Path, None] = None) -> Extractor:
             raise ModelLoadError(f"{directory / name}: missing from the model directory")
     try:
         settings = json.loads((directory / SETTINGS).read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
         raise ModelLoadError(f"{directory / SETTINGS}: not valid JSON ({exc})") from None
+    if not isinstance(settings, dict):
+        raise ModelLoadError(f"{directory / SETTINGS}: not a JSON object")
+    # tokenizer files recorded at save time; older models: at least the tokenizer's own config
+    tokenizer_files = settings.pop("tokenizer_files", None) or ["tokenizer_config.json"]
+    for name in tokenizer_files:
+        if not (directory / name).is_file():
+            raise ModelLoadError(f"{directory / name}: missing from the model directory (a tokenizer file)")
+    expected_digest = settings.pop("weights_sha256", None)
+    if expected_digest is not None:
+        actual = file_sha256(directory / WEIGHTS)
+        if actual != expected_digest:
+            raise ModelLoadError(f"{directory / WEIGHTS}: SHA-256 {actual} differs from the weights_sha256 "
+                                 f"{expected_digest} recorded in {SETTINGS} (file changed or corrupt)")
     if settings.get("entity_types") != list(ENTITY_TYPES) or settings.get("relation_labels") != list(RELATION_LABELS):
         raise ModelLoadError(f"{directory / SETTINGS}: label maps differ from this version's schema")
     try:

@@ -118,6 +118,9 @@ def train(args: TrainingArguments, train_docs: Optional[list[Document]] = None,
     the last epoch without dev) and the
     per-epoch history. Documents can be given directly (cross-validation) instead of paths."""
     begun = time.perf_counter()
+    if save:  # before any work: a model that cannot be saved is found out now, not after the first epoch
+        check_writable(Path(args.output_dir), "output_dir", model=True)
+        check_writable(Path(args.checkpoint_dir), "checkpoint_dir")
     random.seed(args.seed)
     torch.manual_seed(args.seed)
     dev_docs = load_documents(_top_level(args.dev)) if dev_docs is None and args.dev else (dev_docs or [])
@@ -147,20 +150,10 @@ def train(args: TrainingArguments, train_docs: Optional[list[Document]] = None,
     fingerprint = _fingerprint(args, train_docs + extra_docs)
     start_epoch, history, best = 0, [], -1.0
     ckpt = Path(args.checkpoint_dir)
-    if args.resume and (ckpt / "state.pt").exists():
-        state = torch.load(ckpt / "state.pt", weights_only=True)
-        if state.get("fingerprint") == fingerprint:
-            from safetensors.torch import load_file
-
-            model.load_state_dict(load_file(str(ckpt / "model.safetensors")))
-            optimizer.load_state_dict(state["optimizer"])
-            scheduler.load_state_dict(state["scheduler"])
-            start_epoch = int(state["epoch"])
-            history = json.loads(state["history"])
-            best = float(state["best"])
-            logger.info("resumed from %s after epoch %d", ckpt, start_epoch)
-        else:
-            logger.warning("checkpoint in %s belongs to another run; starting afresh", ckpt)
+    if args.resume:
+        resumed = _resume(ckpt, fingerprint, model, optimizer, scheduler)
+        if resumed is not None:
+            start_epoch, history, best = resumed
 
     setup_seconds = round(time.perf_counter() - begun, 3)  # encoder, segmentation and encoding of the data
     for epoch in range(start_epoch, args.epochs):
@@ -206,8 +199,11 @@ def train(args: TrainingArguments, train_docs: Optional[list[Document]] = None,
         settings_path = Path(args.output_dir) / "vntransfer.json"
         data = json.loads(settings_path.read_text(encoding="utf-8"))
         data["training"] = _summary(args, train_docs, dev_docs, history, pretrained, extra_docs, setup_seconds)
-        settings_path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        tmp = settings_path.with_name(settings_path.name + ".tmp")
+        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        os.replace(tmp, settings_path)
         shutil.rmtree(ckpt, ignore_errors=True)
+        shutil.rmtree(ckpt.with_name(ckpt.name + ".old"), ignore_errors=True)
         from .pipeline import load
 
         return load(args.output_dir), history
@@ -261,17 +257,83 @@ def _fingerprint(args: TrainingArguments, docs: list[Document]) -> str:
     return h.hexdigest()
 
 
+class TrainingSetupError(ValueError):
+    """A problem found before training starts (an output folder that cannot be written)."""
+
+
+def check_writable(path: Path, what: str, model: bool = False) -> None:
+    """Raise TrainingSetupError unless `path` can be (re)placed by renaming a sibling folder into place, as
+    `Extractor.save` and the checkpoints do; with `model`, an existing non-empty folder must hold a model."""
+    import tempfile
+
+    if path.exists() and not path.is_dir():
+        raise TrainingSetupError(f"{what} {path}: exists and is not a folder")
+    if model and path.is_dir() and any(path.iterdir()) and not (path / "vntransfer.json").is_file():
+        raise TrainingSetupError(f"{what} {path}: not empty and holds no model (vntransfer.json); it would be replaced "
+                                 "by the trained model, so choose another folder")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=path.parent):
+            pass
+    except OSError as exc:
+        raise TrainingSetupError(f"{what} {path}: cannot write in {path.parent} ({exc.strerror or exc})") from None
+
+
+def _resume(ckpt: Path, fingerprint: str, model, optimizer, scheduler):
+    """(start epoch, history, best) from the checkpoint in `ckpt`, or None to start afresh. An unreadable
+    checkpoint is not fatal: a warning names the file, and training starts afresh. Everything is read and
+    checked before the model, optimizer or scheduler is touched."""
+    backup = ckpt.with_name(ckpt.name + ".old")
+    if not (ckpt / "state.pt").exists() and (backup / "state.pt").exists():
+        ckpt = backup  # a crash between the two renames of _checkpoint
+    if not (ckpt / "state.pt").exists():
+        return None
+    from safetensors.torch import load_file
+
+    import copy
+
+    fresh_optimizer, fresh_scheduler = copy.deepcopy(optimizer.state_dict()), copy.deepcopy(scheduler.state_dict())
+    where = ckpt / "state.pt"
+    try:
+        state = torch.load(where, weights_only=True)
+        if state.get("fingerprint") != fingerprint:
+            logger.warning("checkpoint in %s belongs to another run; starting afresh", ckpt)
+            return None
+        epoch, history, best = int(state["epoch"]), json.loads(state["history"]), float(state["best"])
+        where = ckpt / "model.safetensors"
+        weights = load_file(str(where))
+        expected = model.state_dict()
+        if set(weights) != set(expected) or any(weights[k].shape != expected[k].shape for k in expected):
+            raise ValueError("weights do not match the model")
+        where = ckpt / "state.pt"
+        optimizer.load_state_dict(state["optimizer"])
+        scheduler.load_state_dict(state["scheduler"])
+    except Exception as exc:  # truncated, corrupt or foreign files
+        logger.warning("checkpoint file %s is unreadable (%s: %s); starting afresh", where, type(exc).__name__, exc)
+        optimizer.load_state_dict(fresh_optimizer)
+        scheduler.load_state_dict(fresh_scheduler)
+        return None
+    model.load_state_dict(weights)
+    logger.info("resumed from %s after epoch %d", ckpt, epoch)
+    return epoch, history, best
+
+
 def _checkpoint(ckpt: Path, model, optimizer, scheduler, epoch, history, best, fingerprint) -> None:
     from safetensors.torch import save_file
 
     tmp = ckpt.with_name(ckpt.name + ".tmp")
+    old = ckpt.with_name(ckpt.name + ".old")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     save_file({k: v.contiguous() for k, v in model.state_dict().items()}, str(tmp / "model.safetensors"))
     torch.save({"optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict(), "epoch": epoch,
                 "history": json.dumps(history), "best": best, "fingerprint": fingerprint}, tmp / "state.pt")
-    shutil.rmtree(ckpt, ignore_errors=True)
-    tmp.rename(ckpt)  # a crash mid-write leaves the previous checkpoint intact
+    # a crash at any point leaves a whole checkpoint: the previous one (ckpt or ckpt.old) or this one
+    shutil.rmtree(old, ignore_errors=True)
+    if ckpt.exists():
+        ckpt.rename(old)
+    tmp.rename(ckpt)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def _summary(args, train_docs, dev_docs, history, pretrained, extra_docs=(), setup_seconds: float = 0.0) -> dict:

@@ -9,6 +9,7 @@ visual.conf that let brat edit these files.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
@@ -56,63 +57,179 @@ def _oneline(text: str) -> str:
     return text.replace("\n", " ").replace("\t", " ")
 
 
+@dataclass(frozen=True)
+class BratProblem:
+    """A problem of a BRAT document: the annotation id, the .ann line (when there is one) and the message."""
+
+    ident: str
+    line: Optional[int]
+    message: str
+
+    def format(self, source: str) -> str:
+        where = f"line {self.line}: " if self.line else ""
+        return f"{source}: {self.ident}: {where}{self.message}"
+
+
+ROLE = re.compile(r"Person|(From|To)(Position|Body)\d+|Destination\d+")
+
+
 def from_brat(doc_id: str, txt: str, ann: str, source: str = "") -> Document:
-    """Read a BRAT document back. Unknown lines (notes, attributes) raise with the file and line."""
-    where = source or doc_id
+    """Read a BRAT document back. Unknown lines (notes, attributes), bad offsets, text that differs from
+    the .txt, dangling or duplicate ids raise with the file, id and line of the first problem."""
+    doc, problems = check_brat(doc_id, txt, ann, validate=False)
+    if problems:
+        raise AnnotationFormatError(problems[0].format(source or doc_id))
+    return doc
+
+
+def check_brat(doc_id: str, txt: str, ann: str, validate: bool = True) -> tuple[Optional[Document], list[BratProblem]]:
+    """(document, []) for a sound BRAT document, else (None, every problem found). With `validate`, a
+    document that reads cleanly is also checked against SPEC.md (`validate_document`)."""
+    problems: list[BratProblem] = []
+    lines: dict[str, int] = {}  # id -> its .ann line
     spans: dict[str, tuple[str, int, int]] = {}
-    entities, relations, raw_events = [], [], []
+    entities: list[Entity] = []
+    relations: list[tuple[int, Relation]] = []
+    raw_events: list[tuple[int, str, str, dict[str, str]]] = []  # line, id, "TYPE:T<n>", arguments
     for n, line in enumerate(ann.splitlines(), start=1):
         if not line.strip():
             continue
         fields = line.split("\t")
-        ident = fields[0]
-        try:
-            if ident.startswith("T"):
-                label, start, end = fields[1].split(" ")
-                if ";" in fields[1]:
-                    raise ValueError("discontinuous spans are not allowed")
-                start, end = int(start), int(end)
-                spans[ident] = (label, start, end)
-                if label in ENTITY_TYPES:
-                    entities.append(Entity(ident, label, start, end, txt[start:end]))
-                elif label not in EVENT_TYPES and label.removeprefix(NO_TRIGGER + "-") not in EVENT_TYPES:
-                    raise ValueError(f"unknown label {label!r}")
-            elif ident.startswith("R"):
-                label, a1, a2 = fields[1].split(" ")
-                if label not in RELATION_SIGNATURES:
-                    raise ValueError(f"unknown relation {label!r}")
-                relations.append(Relation(ident, label, a1.split(":", 1)[1], a2.split(":", 1)[1]))
-            elif ident.startswith("E"):
-                raw_events.append((ident, fields[1].split(" ")))
+        ident = fields[0].strip()
+
+        def report(message: str) -> None:
+            problems.append(BratProblem(ident or "?", n, message))
+
+        if not ident:
+            report("a line without an id")
+            continue
+        if ident in lines:
+            report(f"duplicate id (first on line {lines[ident]})")
+            continue
+        lines[ident] = n
+        kind = ident[0]
+        if kind == "T":
+            if not re.fullmatch(r"T\d+", ident):
+                report("a text-bound id must be T<number>")
+            elif len(fields) < 3:
+                report("truncated line: expected 'T<n>\\tTYPE START END\\tTEXT'")
+            elif len(fields) > 3:
+                report(f"{len(fields)} tab-separated fields, expected 3")
+            elif ";" in fields[1]:
+                report("discontinuous spans are not supported")
             else:
-                raise ValueError("only T, R and E lines are understood")
-        except (ValueError, IndexError) as exc:
-            raise AnnotationFormatError(f"{where}: {ident}: line {n}: {exc}") from None
-    events = [_event(ident, parts, spans, txt, where) for ident, parts in raw_events]
-    entities.sort(key=lambda e: int(e.id[1:]))
-    return Document(doc_id, txt, tuple(entities), tuple(relations), tuple(events))
+                parts = fields[1].split(" ")
+                if len(parts) != 3:
+                    report(f"expected 'TYPE START END', got {fields[1]!r}")
+                    continue
+                label, start, end = parts
+                if not (re.fullmatch(r"\d+", start) and re.fullmatch(r"\d+", end)):
+                    report(f"offsets must be whole numbers, got {start!r} {end!r}")
+                    continue
+                start, end = int(start), int(end)
+                if label not in ENTITY_TYPES and label not in EVENT_TYPES and label.removeprefix(NO_TRIGGER + "-") not in EVENT_TYPES:
+                    report(f"unknown label {label!r}")
+                elif not start < end <= len(txt):
+                    report(f"offsets [{start}, {end}) outside the text (length {len(txt)}) or empty")
+                elif fields[2] != _oneline(txt[start:end]):
+                    report(f"text {fields[2]!r} != text[{start}:{end}] = {txt[start:end]!r}")
+                else:
+                    spans[ident] = (label, start, end)
+                    if label in ENTITY_TYPES:
+                        entities.append(Entity(ident, label, start, end, txt[start:end]))
+        elif kind == "R":
+            parts = fields[1].split() if len(fields) > 1 else []
+            if len(parts) < 3:
+                report("truncated line: expected 'R<n>\\tTYPE Arg1:T<n> Arg2:T<n>'")
+            elif len(parts) > 3 or not (parts[1].startswith("Arg1:") and parts[2].startswith("Arg2:")):
+                report(f"expected 'TYPE Arg1:T<n> Arg2:T<n>', got {fields[1]!r}")
+            elif parts[0] not in RELATION_SIGNATURES:
+                report(f"unknown relation {parts[0]!r}")
+            else:
+                relations.append((n, Relation(ident, parts[0], parts[1][5:], parts[2][5:])))
+        elif kind == "E":
+            parts = fields[1].split() if len(fields) > 1 else []
+            if not parts:
+                report("event line without type, trigger and arguments")
+                continue
+            head, *rest = parts
+            if ":" not in head or not all(head.split(":", 1)):
+                report(f"event must start with 'TYPE:T<n>', got {head!r}")
+                continue
+            args: dict[str, str] = {}
+            for part in rest:
+                role, _, value = part.partition(":")
+                if not role or not value:
+                    report(f"argument {part!r} is not ROLE:ID")
+                elif not ROLE.fullmatch(role):
+                    report(f"unknown argument role {role!r}")
+                elif role in args:
+                    report(f"argument role {role} given twice")
+                else:
+                    args[role] = value
+            if "Person" not in args:
+                report("event without Person")
+            raw_events.append((n, ident, head, args))
+        else:
+            report("only T, R and E lines are understood")
 
-
-def _event(ident: str, parts: list[str], spans: dict, txt: str, where: str) -> Event:
-    type_, tid = parts[0].split(":", 1)
-    trigger: Optional[Trigger] = None
-    if type_.startswith(NO_TRIGGER + "-"):
-        type_ = type_[len(NO_TRIGGER) + 1:]
-    else:
+    entity_ids = {e.id for e in entities}
+    for n, r in relations:
+        for arg, value in (("Arg1", r.head), ("Arg2", r.tail)):
+            if value not in entity_ids:
+                problems.append(BratProblem(r.id, n, f"{arg} {value} is not an entity of this document"))
+    events = []
+    for n, ident, head, args in raw_events:
+        type_, tid = head.split(":", 1)
+        trigger: Optional[Trigger] = None
+        no_trigger = type_.startswith(NO_TRIGGER + "-")
+        if no_trigger:
+            type_ = type_[len(NO_TRIGGER) + 1:]
+        if type_ not in EVENT_TYPES:
+            problems.append(BratProblem(ident, n, f"unknown event type {type_!r}"))
         if tid not in spans:
-            raise AnnotationFormatError(f"{where}: {ident}: trigger {tid} not found")
-        _, s, e = spans[tid]
-        trigger = Trigger(s, e, txt[s:e])
-    args: dict[str, str] = dict(p.split(":", 1) for p in parts[1:])
-    if "Person" not in args:
-        raise AnnotationFormatError(f"{where}: {ident}: event without Person")
+            problems.append(BratProblem(ident, n, f"trigger {tid} not found"))
+        elif spans[tid][0] in ENTITY_TYPES:
+            problems.append(BratProblem(ident, n, f"trigger {tid} is a {spans[tid][0]} entity, not a trigger"))
+        elif not no_trigger:
+            _, s, e = spans[tid]
+            trigger = Trigger(s, e, txt[s:e])
+        for role, value in args.items():
+            if value not in entity_ids:
+                problems.append(BratProblem(ident, n, f"{role} {value} is not an entity of this document"))
 
-    def slots(role: str) -> tuple[Slot, ...]:
-        ks = sorted(int(k[len(role) + 8:]) for k in args if re.fullmatch(role + r"Position\d+", k))
-        return tuple(Slot(args[f"{role}Position{k}"], args.get(f"{role}Body{k}")) for k in ks)
+        def slots(role: str) -> tuple[Slot, ...]:
+            ks = sorted(int(k[len(role) + 8:]) for k in args if re.fullmatch(role + r"Position\d+", k))
+            return tuple(Slot(args[f"{role}Position{k}"], args.get(f"{role}Body{k}")) for k in ks)
 
-    dests = sorted((int(k[11:]), v) for k, v in args.items() if re.fullmatch(r"Destination\d+", k))
-    return Event(ident, type_, trigger, args["Person"], slots("From"), slots("To"), tuple(v for _, v in dests))
+        dests = sorted((int(k[11:]), v) for k, v in args.items() if re.fullmatch(r"Destination\d+", k))
+        events.append(Event(ident, type_, trigger, args.get("Person", ""), slots("From"), slots("To"),
+                            tuple(v for _, v in dests)))
+    if problems:
+        return None, problems
+    entities.sort(key=lambda e: int(e.id[1:]))
+    doc = Document(doc_id, txt, tuple(entities), tuple(r for _, r in relations), tuple(events))
+    if validate:
+        from ..validation import validate_document
+
+        problems = [BratProblem(p.element, lines.get(p.element), p.message) for p in validate_document(doc)]
+        if problems:
+            return None, problems
+    return doc, []
+
+
+def read_brat_files(ann_path: Path) -> tuple[str, str]:
+    """(txt, ann) of a BRAT document, as UTF-8 and byte for byte (no newline translation). Raises OSError
+    or UnicodeDecodeError; the messages name the file."""
+    out = []
+    for path in (ann_path.with_suffix(".txt"), ann_path):
+        data = path.read_bytes()
+        try:
+            out.append(data.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            raise UnicodeDecodeError(exc.encoding, exc.object, exc.start, exc.end,
+                                     f"{path}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at byte offset {exc.start})") from None
+    return out[0], out[1]
 
 
 def export_brat(doc: Document, folder: Path) -> tuple[Path, Path]:
@@ -128,10 +245,8 @@ def export_brat(doc: Document, folder: Path) -> tuple[Path, Path]:
 
 
 def import_brat(ann_path: Path) -> Document:
-    txt_path = ann_path.with_suffix(".txt")
-    with txt_path.open(encoding="utf-8", newline="") as f:
-        txt = f.read()
-    return from_brat(ann_path.stem, txt, ann_path.read_text(encoding="utf-8"), str(ann_path))
+    txt, ann = read_brat_files(ann_path)
+    return from_brat(ann_path.stem, txt, ann, str(ann_path))
 
 
 def write_config(folder: Path) -> None:
