@@ -1,6 +1,8 @@
 """Evaluate: F1 reports an evaluator can trust and look at.
 
-  python evaluate.py --model DIR --data PATH        # a trained model on any SPEC.md set (folder or JSONL)
+  python evaluate.py --model DIR --data PATH        # a trained model on any SPEC.md set (folder or JSONL),
+                                                     # beside the underthesea and lexicon baselines
+  python evaluate.py --model models/default --data data/dev/dev40.jsonl --update-readme   # the dev set
   python evaluate.py --cv [--config CONFIG.json]     # leave-one-document-out over the seed annotations
   python evaluate.py --readme-from reports/cv/report.md   # put a report's tables into README.md
   python evaluate.py --ablation --config configs/cv.json  # what each source of training signal adds
@@ -19,7 +21,7 @@ from pathlib import Path
 from vntransfer.corpus import load_documents
 from vntransfer.crossval import cross_validate, evaluate_model
 from vntransfer.report import update_readme, write_reports
-from vntransfer.training import TrainingArguments
+from vntransfer.training import TrainingArguments, top_level_files
 
 
 def main() -> int:
@@ -29,9 +31,12 @@ def main() -> int:
     p.add_argument("--cv", action="store_true", help="leave-one-document-out cross-validation on --data")
     p.add_argument("--config", help="training configuration JSON for --cv (TrainingArguments fields)")
     p.add_argument("--epochs", type=int, help="override the epochs of the configuration")
-    p.add_argument("--no-baselines", action="store_true", help="skip the baselines in --cv")
+    p.add_argument("--no-baselines", action="store_true", help="skip the baselines (underthesea ner, lexicon + rules)")
     p.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples for the 95%% interval")
-    p.add_argument("--out", default="reports/cv", help="folder for report.json, report.md and report.html")
+    p.add_argument("--out", help="folder for report.json, report.md and report.html (default: reports/cv for --cv, "
+                                 "reports/ablation for --ablation, reports/<data name> for --model)")
+    p.add_argument("--baseline-train", nargs="*", default=["annotations", "data/written", "data/generated/generated.jsonl"],
+                   help="--model: documents the lexicon baseline learns its forms from (those that exist are used)")
     p.add_argument("--update-readme", action="store_true", help="write report.md into README.md's results block")
     p.add_argument("--readme-from", metavar="REPORT_MD", help="only copy this report.md into README.md")
     p.add_argument("--ablation", action="store_true", help="CV rows: seeds only, + generated, + written, + pretrained encoder, all")
@@ -41,10 +46,14 @@ def main() -> int:
     a = p.parse_args()
     logging.basicConfig(level=logging.WARNING)
     if a.readme_from:
-        marker = "ablation" if Path(a.readme_from).name.startswith("ablation") else "results"
+        name = Path(a.readme_from)
+        marker = "ablation" if name.name.startswith("ablation") else "results" if name.parent.name == "cv" else "dev"
         update_readme("README.md", Path(a.readme_from).read_text(encoding="utf-8").rstrip("\n"), marker=marker)
         return 0
     data = Path(a.data)
+    a.out = a.out or ("reports/ablation" if a.ablation else "reports/cv" if a.cv else f"reports/{data.stem or data.name}")
+    if a.model and not a.cv and Path(a.out).resolve() == Path("reports/cv").resolve():
+        p.error("--out reports/cv holds the cross-validation report; give another folder for --model")
     docs = load_documents(sorted(data.glob("*.json")) if data.is_dir() else [data])
     if a.ablation:
         from vntransfer.crossval import ablation_markdown, ablation_rows, run_ablation
@@ -72,15 +81,31 @@ def main() -> int:
 
         extractor = load(a.model)
         meta = json.loads((Path(a.model) / "vntransfer.json").read_text(encoding="utf-8"))
+        trained_on = set(meta.get("training", {}).get("train_documents", []))
+        leaked = sorted(d.id for d in docs if d.id in trained_on)
+        if leaked:
+            print(f"warning: {len(leaked)} of these documents were on the model's training side "
+                  f"({', '.join(leaked[:5])}): the scores are not held-out figures", file=sys.stderr)
+        baselines = {}
+        if not a.no_baselines:
+            from vntransfer.crossval import default_baselines
+
+            sources = [s for s in a.baseline_train if Path(s).exists()]
+            # a folder with documents at its top level (annotations/) is read without its subfolders (passes/)
+            base_docs = load_documents([f for src in sources for f in (
+                top_level_files([src]) if Path(src).is_dir() and any(Path(src).glob("*.json")) else [src])])
+            base_docs = [d for d in base_docs if d.id not in {x.id for x in docs}]
+            baselines = {name: make(base_docs) for name, make in default_baselines().items()}
         report = evaluate_model(docs, lambda ds: extractor.predict_many([d.text for d in ds], ids=[d.id for d in ds]),
-                                name=str(a.model), bootstrap=a.bootstrap,
+                                name="vntransfer", bootstrap=a.bootstrap, baselines=baselines,
                                 meta={"model": str(a.model), "model_package_version": meta.get("package_version"),
-                                      "encoder": meta.get("training", {}).get("arguments", {}).get("encoder")})
+                                      "encoder": meta.get("training", {}).get("arguments", {}).get("encoder"),
+                                      "epochs": meta.get("training", {}).get("arguments", {}).get("epochs", "–")})
     else:
         p.error("give --model DIR, --cv or --readme-from")
     markdown = write_reports(report, a.out)
     if a.update_readme:
-        update_readme("README.md", markdown)
+        update_readme("README.md", markdown, marker="results" if a.cv else "dev")
     print(markdown)
     return 0
 

@@ -10,7 +10,7 @@ import sys
 from transformers import HfArgumentParser
 
 from vntransfer.report import update_readme
-from vntransfer.training import TrainingArguments, TrainingSetupError, train, training_markdown
+from vntransfer.training import TrainingArguments, TrainingSetupError, kept_epoch, train, training_markdown
 
 
 def main() -> None:
@@ -31,7 +31,13 @@ def main() -> None:
     except TrainingSetupError as exc:
         print(f"error: {exc}", file=sys.stderr)
         raise SystemExit(2)
-    print(history[-1])
+    if args.dev:
+        best = kept_epoch(history)
+        print(f"kept epoch {best['epoch']} of {len(history)}: dev entity F1 {best['dev_entity_f1']:.3f}, relation F1 "
+              f"{best['dev_relation_f1']:.3f}, event-argument F1 {best['dev_event_f1']:.3f}")
+    else:
+        print(f"kept the last epoch ({len(history)}): no dev documents")
+    print(f"model saved to {args.output_dir}")
     if readme:
         update_readme(readme, training_markdown(args.output_dir), marker="training")
 

@@ -161,3 +161,13 @@ def test_validate_summary_uses_the_singular(tmp_path, transfer_dict, capsys):
     (tmp_path / "b.json").write_text("{", encoding="utf-8")
     assert main(["validate", str(tmp_path)]) == 1
     assert "1 document, 1 problem\n" in capsys.readouterr().err
+
+
+def test_two_types_on_one_span_is_a_problem():
+    from vntransfer.document import Document
+    from vntransfer.validation import validate_document
+
+    from .conftest import make_doc
+
+    d = Document.from_dict(make_doc("Đại sứ tại Hà Nội", [("BODY", "Hà Nội"), ("LOCALITY", "Hà Nội")]))
+    assert any("same span" in p.message for p in validate_document(d))

@@ -68,3 +68,12 @@ def test_long_sentence_is_cut_into_bounded_pieces():
 def test_a_place_name_before_a_full_stop_still_ends_the_sentence():
     text = "Ông về công tác tại Lào Cai. Đồng chí Nguyễn Văn A phát biểu."
     assert [text[s:e] for s, e in split_sentences(text)] == ["Ông về công tác tại Lào Cai.", "Đồng chí Nguyễn Văn A phát biểu."]
+
+
+def test_a_number_opening_a_line_is_a_list_item_not_a_sentence():
+    from vntransfer.words import split_sentences
+
+    text = "HĐND tỉnh đã bầu các ông sau:\n1. Ông Nguyễn Văn A: 45/47 phiếu (95,74%);\n12. Bà B: 40/47 phiếu.\nNăm 2020 ông về hưu. 3. Việc khác."
+    pieces = [text[s:e] for s, e in split_sentences(text)]
+    assert pieces[:3] == ["HĐND tỉnh đã bầu các ông sau:", "1. Ông Nguyễn Văn A: 45/47 phiếu (95,74%);", "12. Bà B: 40/47 phiếu."]
+    assert "Năm 2020 ông về hưu." in pieces  # a number inside a line still ends nothing special

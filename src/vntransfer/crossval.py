@@ -118,6 +118,7 @@ def cross_validate(docs: list[Document], args: TrainingArguments, work_dir: str 
         for name, make in baselines.items():
             preds[name].append(make(train_docs + list(extra_train or []))(test.text, test.id))
     return {
+        "kind": "cv",
         "package_version": __version__,
         "data_hash": data_hash(docs),
         "seed": args.seed,
@@ -147,11 +148,16 @@ def _pretraining_info(encoder: str) -> Optional[dict]:
 
 
 def evaluate_model(docs: list[Document], predict: Callable[[list[Document]], list[Document]], name: str,
-                   bootstrap: int = 1000, meta: Optional[dict] = None) -> dict:
-    """A report of the same shape for one trained model on an annotated set (no training)."""
-    return {"package_version": __version__, "data_hash": data_hash(docs), "seed": None, "arguments": meta or {},
-            "documents": [d.id for d in docs], "gold": [d.to_dict() for d in docs],
-            "systems": {name: summarise(docs, predict(docs), bootstrap)}}
+                   bootstrap: int = 1000, meta: Optional[dict] = None,
+                   baselines: Optional[dict[str, Callable[[str, str], Document]]] = None) -> dict:
+    """A report of the same shape for one trained model on an annotated set (no training), with the
+    baselines (name -> predict(text, id)) scored on the same documents."""
+    systems = {name: summarise(docs, predict(docs), bootstrap)}
+    for base, base_predict in (baselines or {}).items():
+        systems[base] = summarise(docs, [base_predict(d.text, d.id) for d in docs], bootstrap)
+    return {"kind": "heldout", "package_version": __version__, "data_hash": data_hash(docs), "seed": None,
+            "arguments": meta or {}, "documents": [d.id for d in docs], "gold": [d.to_dict() for d in docs],
+            "systems": systems}
 
 
 ABLATION_METRICS = ("entity micro-F1", "entity macro-F1", "relation strict F1", "event-argument F1")

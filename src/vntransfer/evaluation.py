@@ -6,9 +6,11 @@ spans) and by boundaries (spans only); events by person span, then (role, value)
 """
 from __future__ import annotations
 
-from .document import Document
+import re
+
+from .document import Document, Event
 from .formats.bio import to_bio
-from .schema import ENTITY_TYPES, RELATION_TYPES
+from .schema import ENTITY_TYPES, EVENT_TYPES, RELATION_TYPES
 from .scoring import PRF, compare, entity_keys, event_argument_keys, event_person_keys, per_type, relation_keys
 
 
@@ -98,6 +100,66 @@ def entity_confusion(gold: list[Document], pred: list[Document]) -> dict[str, di
     return m
 
 
+#: forms of a transfer statement, told apart by `event_form` (first match wins)
+EVENT_FORMS = ("approval (phê chuẩn, chuẩn y)", "election (bầu, trúng cử, tái cử)", "list item", "no trigger word",
+               "to a destination (về, đến, sang)", "passive (được + verb)", "active decision")
+_LIST_ITEM = re.compile(r"\s*(?:[-+•*–]|\d{1,3}[.)])\s")
+
+
+def event_form(doc: Document, event: Event) -> str:
+    """The form of the sentence that states a gold event, for the breakdown of event scores."""
+    from .words import split_sentences
+
+    person = doc.entity_map().get(event.person)
+    start = person.start if person else 0
+    line_start = doc.text.rfind("\n", 0, start) + 1
+    sentence = next((doc.text[s:e] for s, e in split_sentences(doc.text) if s <= start < e), "").lower()
+    if re.search(r"phê chuẩn|chuẩn y|phê duyệt", sentence):
+        return EVENT_FORMS[0]
+    if event.type == "BAU":
+        return EVENT_FORMS[1]
+    if _LIST_ITEM.match(doc.text[line_start:start] + " "):
+        return EVENT_FORMS[2]
+    if event.trigger is None:
+        return EVENT_FORMS[3]
+    if event.destination:
+        return EVENT_FORMS[4]
+    if doc.text[max(0, event.trigger.start - 5):event.trigger.start].lower().strip() == "được":
+        return EVENT_FORMS[5]
+    return EVENT_FORMS[6]
+
+
+def event_breakdown(gold: list[Document], pred: list[Document]) -> dict:
+    """Event-argument scores by event class (gold events of the class against predicted events of the
+    class), and recall of persons and arguments by the form of the gold statement (`event_form`)."""
+    by_id = {d.id: d for d in pred}
+    by_class = {}
+    for cls in EVENT_TYPES:
+        g = [(d.id, *k) for d in gold for k in _class_keys(d, cls)]
+        p = [(d.id, *k) for d in pred for k in _class_keys(d, cls)]
+        if g or p:
+            by_class[cls] = compare(g, p).to_dict()
+    forms: dict[str, dict] = {}
+    for g in gold:
+        p = by_id.get(g.id, Document(g.id, g.text))
+        found_persons = set(event_person_keys(p))
+        found_args = set(event_argument_keys(p))
+        for ev in g.events:
+            single = Document(g.id, g.text, g.entities, g.relations, (ev,))
+            f = forms.setdefault(event_form(g, ev), {"events": 0, "persons_found": 0, "arguments": 0, "arguments_found": 0})
+            f["events"] += 1
+            f["persons_found"] += bool(set(event_person_keys(single)) & found_persons)
+            keys = event_argument_keys(single)
+            f["arguments"] += len(keys)
+            f["arguments_found"] += sum(k in found_args for k in keys)
+    return {"by_class": by_class, "by_form": {k: forms[k] for k in EVENT_FORMS if k in forms}}
+
+
+def _class_keys(doc: Document, cls: str) -> list[tuple]:
+    return event_argument_keys(Document(doc.id, doc.text, doc.entities, doc.relations,
+                                        tuple(e for e in doc.events if e.type == cls)))
+
+
 def score_documents(gold: list[Document], pred: list[Document], with_seqeval: bool = True) -> dict:
     by_id = {d.id: d for d in pred}
     pred = [by_id.get(g.id, Document(g.id, g.text)) for g in gold]
@@ -116,5 +178,5 @@ def score_documents(gold: list[Document], pred: list[Document], with_seqeval: bo
         "relaxed": relaxed_scores(gold, pred),
         "entities": {**_micro_macro(ent, ENTITY_TYPES), "seqeval": seqeval_entity_scores(gold, pred) if with_seqeval else {}},
         "relations": {"strict": _micro_macro(rel_strict, RELATION_TYPES), "boundaries": _micro_macro(rel_bound, RELATION_TYPES)},
-        "events": {"persons": persons.to_dict(), "arguments": args.to_dict()},
+        "events": {"persons": persons.to_dict(), "arguments": args.to_dict(), **event_breakdown(gold, pred)},
     }

@@ -6,6 +6,7 @@ weights), the tokenizer files and `vntransfer.json` (labels, segmenter and versi
 from __future__ import annotations
 
 import json
+import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,8 @@ from .model import RELATION_LABELS, TAGS, TransferExtractorModel
 from .schema import ENTITY_TYPES, TRIGGER_TAGS
 from .tensors import WordEncoder
 from .words import segment_words, segmenter_info
+
+logger = logging.getLogger(__name__)
 
 WEIGHTS = "model.safetensors"
 SETTINGS = "vntransfer.json"
@@ -63,6 +66,10 @@ class Extractor:
             if not isinstance(t, str):
                 raise TypeError(f"text #{i} must be str, got {type(t).__name__}")
         ids = ids or [str(i) for i in range(len(texts))]
+        for ident, t in zip(ids, texts):
+            if looks_undiacritised(t):
+                logger.warning("text %s has no Vietnamese diacritics: the model was trained on text written with "
+                               "them, so its output here should not be trusted", ident)
         return [self._predict_one(t, ident, batch_size) for t, ident in zip(texts, ids)]
 
     def _predict_one(self, text: str, ident: str, batch_size: int) -> Document:
@@ -106,6 +113,7 @@ class Extractor:
                     spans = attach_admin_words(spans, sentence.syllables)
                 if "split_names" in repairs:
                     spans = join_split_spans(spans, sentence.syllables)
+                spans = one_type_per_span(spans)
                 base = len(entities)
                 for first, last, t, score in spans:
                     entities.append((sentence.syllables[first].start, sentence.syllables[last].end, ENTITY_TYPES[t], score))
@@ -226,6 +234,24 @@ def _merge_windows(probs: torch.Tensor, examples: list[Example], rows: list[int]
         merged[w.first:w.last + 1] += probs[k, :w.last - w.first + 1]
         count[w.first:w.last + 1] += 1
     return merged / count.clamp(min=1)
+
+
+def looks_undiacritised(text: str) -> bool:
+    """Vietnamese typed without its diacritics ("Ong Nguyen Van An giu chuc Bi thu"): 30 or more letters,
+    under 1% of them outside ASCII (written Vietnamese has a diacritic on most syllables)."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 30 and sum(ord(c) > 127 for c in letters) < 0.01 * len(letters)
+
+
+def one_type_per_span(spans: list[tuple[int, int, int, float]]) -> list[tuple[int, int, int, float]]:
+    """Where two type layers tag the very same syllables (BODY and LOCALITY on "Hà Nội"), the surer type
+    keeps the span: SPEC.md nests a LOCALITY inside a BODY, never on the same span."""
+    best: dict[tuple[int, int], tuple[int, int, int, float]] = {}
+    for span in spans:
+        key = (span[0], span[1])
+        if key not in best or span[3] > best[key][3]:
+            best[key] = span
+    return [s for s in spans if best[(s[0], s[1])] is s]
 
 
 def decode_triggers(tags: list[int]) -> list[tuple[int, int, str]]:

@@ -20,7 +20,9 @@ def report_markdown(report: dict) -> str:
     systems = report["systems"]
     names = list(systems)
     first = names[0]
-    lines = ["| metric (pooled over test documents) | " + " | ".join(names) + " |", "|---" * (len(names) + 1) + "|"]
+    cv = report.get("kind", "cv") == "cv"
+    unit = "test documents" if cv else "documents"
+    lines = [f"| metric (pooled over {unit}) | " + " | ".join(names) + " |", "|---" * (len(names) + 1) + "|"]
     for metric in systems[first]["summary"]:
         cells = []
         for n in names:
@@ -33,7 +35,7 @@ def report_markdown(report: dict) -> str:
             base = systems[first]["summary"][metric]["pooled"]
             lines.append(f"| {metric} | " + " | ".join(f"{base - systems[n]['summary'][metric]['pooled']:+.3f}" for n in names[1:]) + " |")
     docs = report["documents"]
-    lines += ["", f"Per fold ({first}; – : nothing to score in that document):", "",
+    lines += ["", f"Per {'fold' if cv else 'document'} ({first}; – : nothing to score in that document):", "",
               "| metric | mean ± std | " + " | ".join(d[:3] for d in docs) + " |", "|---" * (len(docs) + 2) + "|"]
     for metric, s in systems[first]["summary"].items():
         mean = "–" if s["mean"] is None else f"{s['mean']:.3f} ± {s['std']:.3f}"
@@ -49,6 +51,18 @@ def report_markdown(report: dict) -> str:
         s = pooled["relations"]["strict"]["per_type"].get(t)
         if s:
             lines.append(f"| {t} | {_f(s['precision'])} | {_f(s['recall'])} | {_f(s['f1'])} | {s['support']} |")
+    events = pooled["events"]
+    if events.get("by_class"):
+        lines += ["", f"Events by class ({first}; event-argument pairs of the gold events of a class against the "
+                  "predicted events of that class):", "", "| class | precision | recall | F1 | gold pairs |", "|---|---|---|---|---|"]
+        for cls, s in events["by_class"].items():
+            lines.append(f"| {cls} | {_f(s['precision'])} | {_f(s['recall'])} | {_f(s['f1'])} | {s['support']} |")
+    if events.get("by_form"):
+        lines += ["", f"Events by the form of the gold statement ({first}; recall):", "",
+                  "| form | gold events | moved person found | arguments found |", "|---|---|---|---|"]
+        for form, s in events["by_form"].items():
+            lines.append(f"| {form} | {s['events']} | {s['persons_found'] / s['events']:.3f} | "
+                         f"{_f(s['arguments_found'] / s['arguments'] if s['arguments'] else None)} |")
     if report.get("repairs"):
         lines += ["", f"Decoding repairs ({first}; the same fold models decoded without them; pooled strict F1):", "",
                   "| decoding | entity micro-F1 | relation F1 |", "|---|---|---|",
@@ -58,7 +72,7 @@ def report_markdown(report: dict) -> str:
     args = report.get("arguments") or {}
     lines += ["", f"Documents: {len(docs)}; package {report['package_version']}; data hash {report['data_hash']}; "
               f"seed {report.get('seed')}; epochs {args.get('epochs', '–')}; encoder `{args.get('encoder', '–')}`. "
-              "Brackets: bootstrap 95% interval over test documents."]
+              f"Brackets: bootstrap 95% interval over {unit}."]
     if report.get("extra_training_documents"):
         lines.append(f"Training side of every fold: the four other seed documents plus {report['extra_training_documents']} "
                      "written and generated documents (never tested on).")
@@ -115,7 +129,7 @@ const el = (tag, attrs, text) => { const e = document.createElement(tag); for (c
 const svgEl = (tag, attrs) => { const e = document.createElementNS('http://www.w3.org/2000/svg', tag); for (const k in attrs) e.setAttribute(k, attrs[k]); return e; };
 function table(header, rows) { const t = el('table'); const h = el('tr'); header.forEach(x => h.appendChild(el('th', {}, x))); t.appendChild(h);
   rows.forEach(r => { const tr = el('tr'); r.forEach(x => tr.appendChild(el('td', {}, x))); t.appendChild(tr); }); return t; }
-document.getElementById('meta').textContent = `${R.documents.length} test documents · package ${R.package_version} · data hash ${R.data_hash} · seed ${R.seed}`;
+document.getElementById('meta').textContent = `${R.documents.length} ${R.kind === 'heldout' ? 'documents (held out from training)' : 'test documents'} · package ${R.package_version} · data hash ${R.data_hash} · seed ${R.seed}`;
 const metrics = Object.keys(R.systems[first].summary);
 document.getElementById('headline').appendChild(table(['metric', ...names], metrics.map(m => [m, ...names.map(n => { const s = R.systems[n].summary[m]; return `${f(s.pooled)} [${f(s.ci95[0])}–${f(s.ci95[1])}]`; })])));
 function bars(target, types, value) {

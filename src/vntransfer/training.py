@@ -79,7 +79,7 @@ class TrainingArguments:
             raise ValueError("max_length must be >= 8")
 
 
-def _top_level(paths: list[str]) -> list[Path]:
+def top_level_files(paths: list[str]) -> list[Path]:
     out = []
     for p in map(Path, paths):
         out.extend(sorted(p.glob("*.json")) + sorted(p.glob("*.jsonl")) if p.is_dir() else [p])
@@ -97,7 +97,9 @@ def build_encoder(args: TrainingArguments, texts: list[str]):
 
         source = args.encoder_dir
         if not (Path(source) / "config.json").exists():
-            logger.info("building the default encoder in %s", source)
+            logger.warning("%s holds no encoder: building a default encoder WITHOUT masked-LM pretraining (the shipped "
+                           "model's encoder is pretrained first: `make encoder`, or `vntransfer pretrain ... --out %s`)",
+                           source, source)
             build_default_encoder(texts, source, vocab_size=args.encoder_vocab_size, hidden_size=args.encoder_hidden_size,
                                   num_layers=args.encoder_layers, num_heads=args.encoder_heads,
                                   intermediate_size=3 * args.encoder_hidden_size, max_length=args.max_length, seed=args.seed)
@@ -123,11 +125,15 @@ def train(args: TrainingArguments, train_docs: Optional[list[Document]] = None,
         check_writable(Path(args.checkpoint_dir), "checkpoint_dir")
     random.seed(args.seed)
     torch.manual_seed(args.seed)
-    dev_docs = load_documents(_top_level(args.dev)) if dev_docs is None and args.dev else (dev_docs or [])
+    dev_docs = load_documents(top_level_files(args.dev)) if dev_docs is None and args.dev else (dev_docs or [])
     extra_docs = list(extra_docs or [])
     if train_docs is None:
         dev_ids = {d.id for d in dev_docs}
-        train_docs = [d for d in load_documents(_top_level(args.train)) if d.id not in dev_ids]
+        train_docs = [d for d in load_documents(top_level_files(args.train)) if d.id not in dev_ids]
+        missing = [p for p in args.extra_train if not Path(p).exists()]
+        if missing:
+            raise TrainingSetupError(f"extra_train {', '.join(missing)}: no such file or folder"
+                                     + (" (the generated corpus is made by `make data`)" if any("generated" in m for m in missing) else ""))
         extra_docs += load_documents(args.extra_train) if args.extra_train else []
     if not train_docs and not extra_docs:
         raise ValueError("no training documents")

@@ -68,9 +68,9 @@ def validate_document(doc: Document) -> list[Problem]:
                 break
             if a.type == b.type:
                 report(b.id, f"{b.type} {b.text!r} overlaps {a.id} {a.text!r} of the same type")
+            elif (a.start, a.end) == (b.start, b.end):
+                report(b.id, f"{b.type} {b.text!r} has the same span as {a.type} {a.id}; a span has one type")
             elif b.end <= a.end and (b.type, a.type) in ALLOWED_NESTING:
-                continue
-            elif (a.start, a.end) == (b.start, b.end) and (a.type, b.type) in ALLOWED_NESTING:
                 continue
             else:
                 report(b.id, f"{b.type} {b.text!r} overlaps {a.type} {a.id} {a.text!r}; only LOCALITY may sit inside BODY")

@@ -1,0 +1,85 @@
+"""The trigger head: gold trigger tags from the events, decoding of its tags, and event assembly from
+the triggers it finds (in place of the lexicon)."""
+import torch
+
+from vntransfer.batching import document_examples
+from vntransfer.document import Document, Trigger
+from vntransfer.events import assemble_events
+from vntransfer.formats.markup import parse_block
+from vntransfer.model import TransferExtractorModel
+from vntransfer.pipeline import decode_triggers, one_type_per_span
+from vntransfer.schema import TRIGGER_TAGS
+from vntransfer.tensors import WordEncoder
+from vntransfer.words import split_sentences
+
+from .conftest import make_phobert_style_encoder
+
+# a real form outside the seeds and dev40: the post stated far before the people who share it
+APPROVAL = """[POSITION#t0 Thủ tướng] [TRIG#g1 phê chuẩn] kết quả bầu chức vụ [POSITION#t1 Phó Chủ tịch] [BODY#b1 UBND [LOCALITY#l1 tỉnh Hà Tĩnh]] nhiệm kỳ 2021 - 2026 đối với ông [PERSON#p1 Lê Văn Bình], [POSITION#t2 Giám đốc] [BODY#b2 Sở Tài chính], và ông [PERSON#p2 Trần Công Cường].
+---
+b1 LOCATED_IN l1
+t1 OF b1
+t2 OF b2
+p1 HOLDS t2
+p1 APPOINTED_TO t1
+p2 APPOINTED_TO t1
+g1 OTHER p1 p2
+"""
+
+
+def test_decode_triggers_spans_and_classes():
+    tag = {t: i for i, t in enumerate(TRIGGER_TAGS)}
+    tags = [tag["O"], tag["B-DIEU_DONG"], tag["I-DIEU_DONG"], tag["O"], tag["I-BAU"], tag["B-OTHER"], tag["I-BO_NHIEM"]]
+    assert decode_triggers(tags) == [(1, 2, "DIEU_DONG"), (4, 4, "BAU"), (5, 5, "OTHER"), (6, 6, "BO_NHIEM")]
+
+
+def test_assembly_uses_the_given_triggers_not_the_lexicon():
+    gold = parse_block(APPROVAL)
+    bare = Document(gold.id, gold.text, gold.entities, gold.relations)
+    sentences = split_sentences(gold.text)
+    # the lexicon knows "phê chuẩn" but "bầu" is nearer the people: it takes "bầu" (BAU)
+    assert {e.type for e in assemble_events(bare, sentences)} == {"BAU"}
+    # the trigger head's reading: "phê chuẩn" governs both people, class OTHER
+    start = gold.text.index("phê chuẩn")
+    events = assemble_events(bare, sentences, triggers=[(Trigger(start, start + 9, "phê chuẩn"), "OTHER")])
+    assert [(e.type, e.trigger.text) for e in events] == [("OTHER", "phê chuẩn")] * 2
+    assert events == gold.events
+    # no trigger word found in the sentence: an OTHER event with a null trigger
+    assert [(e.type, e.trigger) for e in assemble_events(bare, sentences, triggers=[])] == [("OTHER", None)] * 2
+
+
+def test_gold_trigger_tags_of_the_training_examples(tmp_path):
+    gold = parse_block(APPROVAL)
+    encoder_dir = make_phobert_style_encoder(tmp_path / "enc", [gold.text])
+    from transformers import AutoTokenizer
+
+    (example,) = document_examples(gold, WordEncoder(AutoTokenizer.from_pretrained(encoder_dir, use_fast=False)), segment=False)
+    labels = [TRIGGER_TAGS[t] for t in example.trigger_tags]
+    syllables = [s.text for s in example.syllables]
+    k = syllables.index("phê")
+    assert labels[k:k + 2] == ["B-OTHER", "I-OTHER"]
+    assert labels.count("O") == len(labels) - 2  # "bầu" after "kết quả" governs no one here
+
+
+def test_model_trigger_logits_shape_and_absence(tmp_path):
+    from transformers import AutoModel
+
+    enc = make_phobert_style_encoder(tmp_path / "enc", ["Ông An"])
+    states = torch.zeros(2, 5, AutoModel.from_pretrained(enc).config.hidden_size)
+    with_head = TransferExtractorModel(AutoModel.from_pretrained(enc), trigger_head=True)
+    assert with_head.trigger_logits(states).shape == (2, 5, len(TRIGGER_TAGS))
+    assert TransferExtractorModel(AutoModel.from_pretrained(enc)).trigger_logits(states) is None
+
+
+def test_one_type_per_span_keeps_the_surer_type():
+    # "Hà Nội" tagged BODY (0.6) and LOCALITY (0.9) on the same syllables: one span, LOCALITY
+    spans = [(0, 1, 2, 0.6), (0, 1, 3, 0.9), (3, 5, 2, 0.8), (4, 5, 3, 0.7)]
+    assert one_type_per_span(spans) == [(0, 1, 3, 0.9), (3, 5, 2, 0.8), (4, 5, 3, 0.7)]
+
+
+def test_text_without_diacritics_is_recognised():
+    from vntransfer.pipeline import looks_undiacritised
+
+    assert looks_undiacritised("Ong Nguyen Van An giu chuc Bi thu Tinh uy Lao Cai tu thang 3")
+    assert not looks_undiacritised("Ông Nguyễn Văn An giữ chức Bí thư Tỉnh ủy Lào Cai từ tháng 3")
+    assert not looks_undiacritised("UBND TP.HCM")  # too short to tell
