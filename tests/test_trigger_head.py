@@ -7,7 +7,7 @@ from vntransfer.document import Document, Trigger
 from vntransfer.events import assemble_events
 from vntransfer.formats.markup import parse_block
 from vntransfer.model import TransferExtractorModel
-from vntransfer.pipeline import decode_triggers, one_type_per_span
+from vntransfer.pipeline import decode_triggers
 from vntransfer.schema import TRIGGER_TAGS
 from vntransfer.tensors import WordEncoder
 from vntransfer.words import split_sentences
@@ -71,10 +71,19 @@ def test_model_trigger_logits_shape_and_absence(tmp_path):
     assert TransferExtractorModel(AutoModel.from_pretrained(enc)).trigger_logits(states) is None
 
 
-def test_one_type_per_span_keeps_the_surer_type():
+def test_overlapping_spans_resolved_as_spec_allows():
+    from vntransfer.pipeline import resolve_overlaps
+    from vntransfer.schema import ENTITY_TYPES
+
+    P, POS, B, L = (ENTITY_TYPES.index(t) for t in ("PERSON", "POSITION", "BODY", "LOCALITY"))
     # "Hà Nội" tagged BODY (0.6) and LOCALITY (0.9) on the same syllables: one span, LOCALITY
-    spans = [(0, 1, 2, 0.6), (0, 1, 3, 0.9), (3, 5, 2, 0.8), (4, 5, 3, 0.7)]
-    assert one_type_per_span(spans) == [(0, 1, 3, 0.9), (3, 5, 2, 0.8), (4, 5, 3, 0.7)]
+    assert resolve_overlaps([(0, 1, B, 0.6), (0, 1, L, 0.9)]) == [(0, 1, L, 0.9)]
+    # a LOCALITY inside a BODY stays nested
+    assert resolve_overlaps([(0, 4, B, 0.8), (2, 4, L, 0.7)]) == [(0, 4, B, 0.8), (2, 4, L, 0.7)]
+    # [Đảng ủy xã] and [xã Đinh Thanh]: the body grows over the place it runs into
+    assert resolve_overlaps([(0, 2, B, 0.8), (2, 4, L, 0.7)]) == [(0, 4, B, 0.8), (2, 4, L, 0.7)]
+    # a POSITION crossing a BODY: the surer one stays
+    assert resolve_overlaps([(0, 2, POS, 0.6), (1, 3, B, 0.9), (5, 6, P, 0.5)]) == [(1, 3, B, 0.9), (5, 6, P, 0.5)]
 
 
 def test_text_without_diacritics_is_recognised():
@@ -83,3 +92,18 @@ def test_text_without_diacritics_is_recognised():
     assert looks_undiacritised("Ong Nguyen Van An giu chuc Bi thu Tinh uy Lao Cai tu thang 3")
     assert not looks_undiacritised("Ông Nguyễn Văn An giữ chức Bí thư Tỉnh ủy Lào Cai từ tháng 3")
     assert not looks_undiacritised("UBND TP.HCM")  # too short to tell
+
+
+def test_trigger_spans_grow_to_whole_words_and_the_lexicon_backs_up_the_head():
+    from vntransfer.words import Word
+
+    tag = {t: i for i, t in enumerate(TRIGGER_TAGS)}
+    # "được luân_chuyển về": the head tagged only "luân"
+    words = (Word(0, 0), Word(1, 2), Word(3, 3))
+    assert decode_triggers([tag["O"], tag["B-LUAN_CHUYEN"], tag["O"], tag["O"]], words) == [(1, 2, "LUAN_CHUYEN")]
+    gold = parse_block(APPROVAL)
+    bare = Document(gold.id, gold.text, gold.entities, gold.relations)
+    sentences = split_sentences(gold.text)
+    # the head found nothing in the sentence: the lexicon's trigger word, if asked for
+    backed = assemble_events(bare, sentences, triggers=[], lexicon_fallback=True)
+    assert {(e.type, e.trigger.text) for e in backed} == {("BAU", "bầu")}

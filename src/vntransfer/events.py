@@ -145,7 +145,8 @@ def list_intro_trigger(text: str, sentences: list[tuple[int, int]], k: int,
 
 
 def assemble_events(doc: Document, sentences: list[tuple[int, int]], scores: Optional[dict[str, float]] = None,
-                    triggers: Optional[Sequence[tuple[Trigger, str]]] = None) -> tuple[Event, ...]:
+                    triggers: Optional[Sequence[tuple[Trigger, str]]] = None,
+                    lexicon_fallback: bool = False) -> tuple[Event, ...]:
     """Events for `doc` from its relations; `sentences` are (start, end) spans used to find triggers.
     `triggers`: trigger words with their event class (the model's trigger head); None: the lexicon."""
     entities = doc.entity_map()
@@ -170,8 +171,15 @@ def assemble_events(doc: Document, sentences: list[tuple[int, int]], scores: Opt
         trigger = find_trigger(doc.text, ent, sentence, source)
         if trigger is None and k is not None:
             trigger = list_intro_trigger(doc.text, sentences, k, source)
+        cls = classify(trigger)
+        if trigger is None and triggers is not None and lexicon_fallback:
+            # the head found no trigger for this move: a trigger word of the lexicon in the sentence, if any
+            trigger = find_trigger(doc.text, ent, sentence)
+            if trigger is None and k is not None:
+                trigger = list_intro_trigger(doc.text, sentences, k)
+            cls = trigger_class(trigger)
         events.append(Event(
-            id=f"E{n}", type=classify(trigger), trigger=trigger, person=person,
+            id=f"E{n}", type=cls, trigger=trigger, person=person,
             from_=from_, to=to, destination=dest,
             score=(scores or {}).get(person),
         ))

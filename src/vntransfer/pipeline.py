@@ -45,6 +45,8 @@ class ExtractorSettings:
     #: boundary repairs applied after tagging, in this order (decoding.py; each is measured in the README)
     repairs: tuple[str, ...] = ("punctuation", "word_splits", "word_edges", "initial_words", "member_titles", "admin_words",
                                 "split_names")
+    #: a move for which the trigger head found no trigger takes a trigger word of the lexicon in its sentence
+    trigger_lexicon_fallback: bool = True
     extra: dict = field(default_factory=dict)
 
 
@@ -94,7 +96,7 @@ class Extractor:
                 averaged = _merge_windows(probs, examples, rows, len(sentence.syllables))
                 if trigger_probs is not None:
                     tags = _merge_windows(trigger_probs, examples, rows, len(sentence.syllables)).argmax(-1).tolist()
-                    for first, last, cls in decode_triggers(tags):
+                    for first, last, cls in decode_triggers(tags, sentence.words):
                         start, end = sentence.syllables[first].start, sentence.syllables[last].end
                         triggers.append((Trigger(start, end, text[start:end]), cls))
                 spans = decode_entities(averaged)
@@ -113,7 +115,7 @@ class Extractor:
                     spans = attach_admin_words(spans, sentence.syllables)
                 if "split_names" in repairs:
                     spans = join_split_spans(spans, sentence.syllables)
-                spans = one_type_per_span(spans)
+                spans = resolve_overlaps(spans)
                 base = len(entities)
                 for first, last, t, score in spans:
                     entities.append((sentence.syllables[first].start, sentence.syllables[last].end, ENTITY_TYPES[t], score))
@@ -150,7 +152,8 @@ class Extractor:
         for r in rels:
             if r.type in ("APPOINTED_TO", "TRANSFERRED_TO"):
                 move_scores[r.head] = max(move_scores.get(r.head, 0.0), r.score or 0.0)
-        events = assemble_events(doc, [(s.start, s.end) for s in sentences], move_scores, triggers)
+        events = assemble_events(doc, [(s.start, s.end) for s in sentences], move_scores, triggers,
+                                 lexicon_fallback=self.settings.trigger_lexicon_fallback)
         return Document(ident, text, ents, rels, events)
 
     # -- persistence ---------------------------------------------------------------------------
@@ -195,6 +198,7 @@ class Extractor:
                 "segment": self.settings.segment,
                 "relation_threshold": self.settings.relation_threshold,
                 "repairs": list(self.settings.repairs),
+            "trigger_lexicon_fallback": self.settings.trigger_lexicon_fallback,
                 "model": dict(self.model.options),
                 **{k: v for k, v in self.settings.extra.items() if k not in reserved},
                 **{k: v for k, v in (extra or {}).items() if k not in reserved},
@@ -243,20 +247,38 @@ def looks_undiacritised(text: str) -> bool:
     return len(letters) >= 30 and sum(ord(c) > 127 for c in letters) < 0.01 * len(letters)
 
 
-def one_type_per_span(spans: list[tuple[int, int, int, float]]) -> list[tuple[int, int, int, float]]:
-    """Where two type layers tag the very same syllables (BODY and LOCALITY on "Hà Nội"), the surer type
-    keeps the span: SPEC.md nests a LOCALITY inside a BODY, never on the same span."""
-    best: dict[tuple[int, int], tuple[int, int, int, float]] = {}
-    for span in spans:
-        key = (span[0], span[1])
-        if key not in best or span[3] > best[key][3]:
-            best[key] = span
-    return [s for s in spans if best[(s[0], s[1])] is s]
+def resolve_overlaps(spans: list[tuple[int, int, int, float]]) -> list[tuple[int, int, int, float]]:
+    """Spans that SPEC.md allows together: a LOCALITY may sit inside a BODY; nothing else overlaps, and a
+    span has one type. A BODY that a LOCALITY runs past ([Đảng ủy xã] + [xã Đinh Thanh]) grows over it
+    (the place ends the body's name); of any other conflicting spans the surer one stays."""
+    body, place = ENTITY_TYPES.index("BODY"), ENTITY_TYPES.index("LOCALITY")
+    grown = []
+    for f, l, t, sc in spans:
+        if t == body:
+            for f2, l2, t2, _ in spans:
+                if t2 == place and f < f2 <= l < l2:
+                    l = l2
+        grown.append((f, l, t, sc))
+    kept: list[tuple[int, int, int, float]] = []
+    for span in sorted(grown, key=lambda x: -x[3]):
+        if all(span[1] < other[0] or other[1] < span[0] or _nested(span, other, body, place) for other in kept):
+            kept.append(span)
+    return [s for s in grown if s in kept]
 
 
-def decode_triggers(tags: list[int]) -> list[tuple[int, int, str]]:
+def _nested(a, b, body: int, place: int) -> bool:
+    """Two overlapping spans that SPEC.md allows: a LOCALITY within a BODY, on fewer syllables."""
+    if (a[0], a[1]) == (b[0], b[1]):
+        return False
+    inner, outer = (a, b) if a[2] == place else (b, a)
+    return inner[2] == place and outer[2] == body and outer[0] <= inner[0] and inner[1] <= outer[1]
+
+
+def decode_triggers(tags: list[int], words=None) -> list[tuple[int, int, str]]:
     """Trigger-head tags (indices into TRIGGER_TAGS) -> (first, last, event class) syllable spans. An I-
-    tag continues a span of its class, else it opens one (the argmax may miss a B-)."""
+    tag continues a span of its class, else it opens one (the argmax may miss a B-). With the sentence's
+    segmented `words`, a span grows to the whole words it touches: a trigger is a verb, and the head may
+    tag only the first syllable of "luân_chuyển" or "trúng_cử"."""
     spans: list[list] = []
     for k, tag in enumerate(tags):
         label = TRIGGER_TAGS[tag]
@@ -267,6 +289,20 @@ def decode_triggers(tags: list[int]) -> list[tuple[int, int, str]]:
             spans[-1][1] = k
         else:
             spans.append([k, k, cls])
+    if words:
+        for span in spans:
+            for w in words:
+                if w.first <= span[0] <= w.last:
+                    span[0] = w.first
+                if w.first <= span[1] <= w.last:
+                    span[1] = w.last
+        merged: list[list] = []
+        for span in spans:  # pieces of one word joined
+            if merged and span[0] <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], span[1])
+            else:
+                merged.append(span)
+        spans = merged
     return [tuple(s) for s in spans]
 
 
@@ -328,7 +364,7 @@ def load(path: Union[str, Path, None] = None) -> Extractor:
     if missing or unexpected:
         raise ModelLoadError(f"{directory / WEIGHTS}: weights do not match the model "
                              f"(missing {missing[:3]}, unexpected {unexpected[:3]})")
-    known = {"max_length", "stride", "segment", "relation_threshold", "repairs"}
+    known = {"max_length", "stride", "segment", "relation_threshold", "repairs", "trigger_lexicon_fallback"}
     if "repairs" in settings:
         settings["repairs"] = tuple(settings["repairs"])
     extractor_settings = ExtractorSettings(**{k: settings[k] for k in known if k in settings},
