@@ -101,6 +101,12 @@ def test_trigger_spans_grow_to_whole_words_and_the_lexicon_backs_up_the_head():
     # "được luân_chuyển về": the head tagged only "luân"
     words = (Word(0, 0), Word(1, 2), Word(3, 3))
     assert decode_triggers([tag["O"], tag["B-LUAN_CHUYEN"], tag["O"], tag["O"]], words) == [(1, 2, "LUAN_CHUYEN")]
+    # the segmenter glued a degree to the verb ("bầu_PGS"): the trigger does not grow over the capitals
+    from vntransfer.syllables import split_syllables
+
+    syllables = split_syllables("đã bầu PGS Trần")
+    glued = (Word(0, 0), Word(1, 2), Word(3, 3))
+    assert decode_triggers([tag["O"], tag["B-BAU"], tag["O"], tag["O"]], glued, syllables) == [(1, 1, "BAU")]
     gold = parse_block(APPROVAL)
     bare = Document(gold.id, gold.text, gold.entities, gold.relations)
     sentences = split_sentences(gold.text)

@@ -96,7 +96,7 @@ class Extractor:
                 averaged = _merge_windows(probs, examples, rows, len(sentence.syllables))
                 if trigger_probs is not None:
                     tags = _merge_windows(trigger_probs, examples, rows, len(sentence.syllables)).argmax(-1).tolist()
-                    for first, last, cls in decode_triggers(tags, sentence.words):
+                    for first, last, cls in decode_triggers(tags, sentence.words, sentence.syllables):
                         start, end = sentence.syllables[first].start, sentence.syllables[last].end
                         triggers.append((Trigger(start, end, text[start:end]), cls))
                 spans = decode_entities(averaged)
@@ -274,11 +274,12 @@ def _nested(a, b, body: int, place: int) -> bool:
     return inner[2] == place and outer[2] == body and outer[0] <= inner[0] and inner[1] <= outer[1]
 
 
-def decode_triggers(tags: list[int], words=None) -> list[tuple[int, int, str]]:
+def decode_triggers(tags: list[int], words=None, syllables=None) -> list[tuple[int, int, str]]:
     """Trigger-head tags (indices into TRIGGER_TAGS) -> (first, last, event class) syllable spans. An I-
     tag continues a span of its class, else it opens one (the argmax may miss a B-). With the sentence's
-    segmented `words`, a span grows to the whole words it touches: a trigger is a verb, and the head may
-    tag only the first syllable of "luân_chuyển" or "trúng_cử"."""
+    segmented `words`, a span grows to the whole words it touches over lowercase syllables: a trigger is a
+    verb, and the head may tag only the first syllable of "luân_chuyển" or "trúng_cử" (but the segmenter's
+    "bầu_PGS" gives no "bầu PGS")."""
     spans: list[list] = []
     for k, tag in enumerate(tags):
         label = TRIGGER_TAGS[tag]
@@ -290,12 +291,17 @@ def decode_triggers(tags: list[int], words=None) -> list[tuple[int, int, str]]:
         else:
             spans.append([k, k, cls])
     if words:
+        def verbal(i: int) -> bool:
+            return syllables is None or (syllables[i].text.isalpha() and syllables[i].text.islower())
+
         for span in spans:
             for w in words:
                 if w.first <= span[0] <= w.last:
-                    span[0] = w.first
+                    while span[0] > w.first and verbal(span[0] - 1):
+                        span[0] -= 1
                 if w.first <= span[1] <= w.last:
-                    span[1] = w.last
+                    while span[1] < w.last and verbal(span[1] + 1):
+                        span[1] += 1
         merged: list[list] = []
         for span in spans:  # pieces of one word joined
             if merged and span[0] <= merged[-1][1]:
