@@ -138,7 +138,8 @@ def run(url: str | None, model: str | None, clients: list[int], requests: int, m
 
 def table(results: dict) -> str:
     lines = [f"Load test (`python benchmarks/load.py`): POST /predict with a {results['text_chars']}-character "
-             f"article, {results['requests_per_client']} requests per client, loopback, {results['machine']}.",
+             f"article (the same each time: the word segmenter's cache answers repeats), "
+             f"{results['requests_per_client']} requests per client, loopback, {results['machine']}.",
              "", "| clients | requests | errors | p50 ms | p95 ms | p99 ms | req/s |", "|---|---|---|---|---|---|---|"]
     for x in results["levels"]:
         lines.append(f"| {x['clients']} | {x['requests']} | {x['errors']} | {x['p50_ms']} | {x['p95_ms']} | "
