@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from dataclasses import replace
@@ -446,9 +447,15 @@ def cmd_pretrain(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .serve import serve
+    from .serve import API_KEY_ENV, bind_problem, serve
 
-    serve(args.host, args.port, args.model)
+    problem = bind_problem(args.host, args.api_key or os.environ.get(API_KEY_ENV))
+    if problem:  # before the model loads: a refusal is immediate
+        print(f"vntransfer serve: error: {problem}", file=sys.stderr)
+        return 2
+    serve(args.host, args.port, args.model, api_key=args.api_key, graceful_timeout=args.graceful_timeout,
+          max_body_bytes=args.max_body_bytes, max_texts=args.max_texts, max_text_chars=args.max_text_chars,
+          max_request_chars=args.max_request_chars, request_timeout=args.timeout, body_timeout=args.body_timeout)
     return 0
 
 
@@ -522,10 +529,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-package-text", action="store_true", help="leave out text shipped inside installed packages")
     p.set_defaults(func=cmd_pretrain)
 
-    p = sub.add_parser("serve", help="HTTP service: POST /predict, GET /health, GET /version, docs at /docs")
-    p.add_argument("--host", default="127.0.0.1", help="bind address (default loopback only)")
+    p = sub.add_parser("serve", help="HTTP service: a page at /, POST /predict, GET /health, /version, /metrics, docs at /docs")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="bind address (default loopback only; any other address needs an API key)")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--model", help="model directory (default: $VNTRANSFER_MODEL or models/default)")
+    p.add_argument("--api-key", help="require this key on /predict, /version and /metrics "
+                                     "('Authorization: Bearer KEY' or 'X-API-Key: KEY'; default: $VNTRANSFER_API_KEY)")
+    p.add_argument("--max-body-bytes", type=_positive_int, default=2_000_000, help="per request body (413 over it)")
+    p.add_argument("--max-texts", type=_positive_int, default=64, help="texts per request (422 over it)")
+    p.add_argument("--max-text-chars", type=_positive_int, default=100_000, help="characters per text (413 over it)")
+    p.add_argument("--max-request-chars", type=_positive_int, default=500_000,
+                   help="characters per request, all texts together (413 over it)")
+    p.add_argument("--timeout", type=float, default=120.0, help="seconds per request, queueing included (504 past it)")
+    p.add_argument("--body-timeout", type=float, default=30.0, help="seconds to receive a request body (408 past it)")
+    p.add_argument("--graceful-timeout", type=float, default=60.0,
+                   help="on SIGTERM, seconds to let requests in flight finish before closing")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("agreement", help="inter-annotator agreement between two passes")

@@ -10,7 +10,7 @@ import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Optional, Union
+from typing import Callable, Iterable, Optional, Union
 
 import torch
 
@@ -62,7 +62,10 @@ class Extractor:
         return self.predict_many([text], ids=[id])[0]
 
     @torch.inference_mode()
-    def predict_many(self, texts: Iterable[str], batch_size: int = 16, ids: Optional[list[str]] = None) -> list[Document]:
+    def predict_many(self, texts: Iterable[str], batch_size: int = 16, ids: Optional[list[str]] = None,
+                     pause: Optional[Callable[[], None]] = None) -> list[Document]:
+        """`pause`, if given, is called before every batch of sentences: a server uses it to let other
+        requests use the model between batches of a long one, or to give up (by raising) past a deadline."""
         texts = list(texts)
         for i, t in enumerate(texts):
             if not isinstance(t, str):
@@ -72,9 +75,9 @@ class Extractor:
             if looks_undiacritised(t):
                 logger.warning("text %s has no Vietnamese diacritics: the model was trained on text written with "
                                "them, so its output here should not be trusted", ident)
-        return [self._predict_one(t, ident, batch_size) for t, ident in zip(texts, ids)]
+        return [self._predict_one(t, ident, batch_size, pause) for t, ident in zip(texts, ids)]
 
-    def _predict_one(self, text: str, ident: str, batch_size: int) -> Document:
+    def _predict_one(self, text: str, ident: str, batch_size: int, pause: Optional[Callable[[], None]] = None) -> Document:
         if not text.strip():
             return Document(ident, text)
         sentences = segment_words(text, segment=self.settings.segment)
@@ -83,6 +86,8 @@ class Extractor:
         triggers: Optional[list[tuple[Trigger, str]]] = [] if self.model.trigger_head is not None else None
         # a batch holds whole sentences, so overlapping windows of a sentence are decoded together
         for lo in range(0, len(sentences), batch_size):
+            if pause is not None:
+                pause()
             chunk = list(enumerate(sentences[lo:lo + batch_size], start=lo))
             examples = [Example(w, s) for si, s in chunk for w in self.encoder.windows(s, si)]
             batch = collate(examples, self.tokenizer.pad_token_id, with_gold=False)
