@@ -5,7 +5,8 @@ __version__ = "0.1.0"
 
 
 def load(path=None):
-    """Load an extractor (default: `$VNTRANSFER_MODEL` or the shipped `models/default`)."""
+    """Load an extractor (default: `$VNTRANSFER_MODEL`, else the checkout's `models/default`, else the model
+    installed with the package)."""
     from .pipeline import load as _load
 
     return _load(path)

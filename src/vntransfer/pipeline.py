@@ -29,7 +29,25 @@ logger = logging.getLogger(__name__)
 
 WEIGHTS = "model.safetensors"
 SETTINGS = "vntransfer.json"
+#: the training output when running from a checkout (train.py writes it)
 DEFAULT_MODEL = Path(__file__).resolve().parents[2] / "models" / "default"
+#: the copy that a built wheel carries (setup.py copies models/default here at build time)
+PACKAGED_MODEL = Path(__file__).resolve().parent / "model_data" / "default"
+
+
+def default_model_dir() -> Path:
+    """The model `load()` reads when given no path, in this order: `$VNTRANSFER_MODEL`; the checkout's
+    `models/default` when running from a checkout (a `pyproject.toml` beside it); the packaged copy of an
+    installed wheel. With none of them there, the checkout path (so the error names what to train)."""
+    env = os.environ.get("VNTRANSFER_MODEL")
+    if env:
+        return Path(env)
+    checkout = DEFAULT_MODEL.parents[1]
+    if (checkout / "pyproject.toml").is_file() and DEFAULT_MODEL.is_dir():
+        return DEFAULT_MODEL
+    if PACKAGED_MODEL.is_dir():
+        return PACKAGED_MODEL
+    return DEFAULT_MODEL
 
 
 class ModelLoadError(RuntimeError):
@@ -323,12 +341,13 @@ def file_sha256(path: Union[str, Path]) -> str:
 
 
 def load(path: Union[str, Path, None] = None) -> Extractor:
-    """Load a saved extractor; by default `$VNTRANSFER_MODEL` or the shipped `models/default`."""
+    """Load a saved extractor; by default `default_model_dir()`: `$VNTRANSFER_MODEL`, the checkout's
+    `models/default`, else the copy installed with the package."""
     from safetensors import SafetensorError
     from safetensors.torch import load_file
     from transformers import AutoConfig, AutoModel, AutoTokenizer
 
-    directory = Path(path or os.environ.get("VNTRANSFER_MODEL") or DEFAULT_MODEL)
+    directory = Path(path) if path else default_model_dir()
     if not directory.is_dir():
         raise ModelLoadError(f"{directory}: no such model directory (train one with `python train.py`)")
     for name in ("config.json", WEIGHTS, SETTINGS):

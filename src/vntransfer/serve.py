@@ -33,9 +33,9 @@ class PredictRequest(BaseModel):
 
 def create_app(extractor=None, model_path: Optional[str] = None, max_body_bytes: int = MAX_BODY_BYTES,
                max_texts: int = MAX_TEXTS) -> FastAPI:
-    from .pipeline import DEFAULT_MODEL, SETTINGS, load
+    from .pipeline import SETTINGS, default_model_dir, load
 
-    model_dir = Path(model_path) if model_path else DEFAULT_MODEL
+    model_dir = Path(model_path) if model_path else default_model_dir()
     extractor = extractor if extractor is not None else load(model_dir)
     lock = threading.Lock()
     app = FastAPI(title="vntransfer", version=__version__,
