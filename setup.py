@@ -52,6 +52,19 @@ class build_py_with_model(build_py):
         target.mkdir(parents=True)
         for path in model_files():
             shutil.copyfile(path, target / path.name)
+        if not (target / "README.md").exists():  # a model saved before cards: write its card from vntransfer.json
+            card = _load_card_module()
+            card.write_model_card(target)
+
+
+def _load_card_module():
+    """src/vntransfer/card.py by path (standard library only; the package itself needs torch)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("_vntransfer_card", HERE / "src" / "vntransfer" / "card.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 setup(cmdclass={"build_py": build_py_with_model})

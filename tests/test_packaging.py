@@ -66,6 +66,9 @@ def test_wheel_carries_the_shipped_model_byte_for_byte(wheel):
     with zipfile.ZipFile(wheel) as z:
         packaged = {Path(n).name: z.read(n) for n in z.namelist() if n.startswith("vntransfer/model_data/default/")}
     shipped = {p.name: p.read_bytes() for p in SHIPPED.iterdir() if p.is_file() and not p.name.startswith(".")}
+    card = packaged.pop("README.md").decode("utf-8")  # models/default's own card, or one written at build time
+    shipped.pop("README.md", None)
+    assert card.startswith("---\nlanguage:\n- vi\n") and "pipeline_tag: token-classification" in card
     assert packaged.keys() == shipped.keys() and {"model.safetensors", "vntransfer.json", "config.json"} <= packaged.keys()
     assert all(hashlib.sha256(packaged[n]).digest() == hashlib.sha256(shipped[n]).digest() for n in shipped)
 

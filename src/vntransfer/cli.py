@@ -452,6 +452,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_card(args: argparse.Namespace) -> int:
+    from .card import write_model_card
+    from .pipeline import default_model_dir
+
+    directory = Path(args.model) if args.model else default_model_dir()
+    if not (directory / "vntransfer.json").is_file():
+        print(f"{directory}: no vntransfer.json (not a model directory)", file=sys.stderr)
+        return 2
+    print(write_model_card(directory))
+    return 0
+
+
 def _positive_int(value: str) -> int:
     try:
         n = int(value)
@@ -527,6 +539,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--model", help="model directory (default: $VNTRANSFER_MODEL or models/default)")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("card", help="(re)write a model directory's README.md model card from its vntransfer.json")
+    p.add_argument("model", nargs="?", help="model directory (default: $VNTRANSFER_MODEL or models/default)")
+    p.set_defaults(func=cmd_card)
 
     p = sub.add_parser("agreement", help="inter-annotator agreement between two passes")
     p.add_argument("pass_a")
