@@ -58,7 +58,7 @@ def test_export_then_load_back_gives_the_same_documents(corpus, tmp_path, capsys
     import datasets
 
     out = tmp_path / "out"
-    assert main(["export", f"train={corpus / 'a.json'}", f"train={corpus / 'sub'}", str(corpus / "a.json"),
+    assert main(["export", f"train={corpus}/*.json", f"train={corpus / 'sub'}", str(corpus / "a.json"),
                  "--out", str(out)]) == 0
     expected = {"train": _dicts(load_documents([corpus / "a.json", corpus / "sub"])),
                 "a": _dicts(load_documents([corpus / "a.json"]))}
@@ -94,6 +94,8 @@ def test_export_predictions_and_replacing_an_export(corpus, tmp_path, monkeypatc
 
 
 def test_export_refuses_a_folder_that_is_not_an_export(corpus, tmp_path, capsys):
+    assert main(["export", f"x={corpus}/*.nothing", "--out", str(tmp_path / "o")]) == 2
+    assert "matches no file" in capsys.readouterr().err and not (tmp_path / "o").exists()
     keep = tmp_path / "keep"
     keep.mkdir()
     (keep / "notes.txt").write_text("mine")

@@ -468,7 +468,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         counts = export_corpus(args.paths, args.out, extractor=extractor, batch_size=args.batch_size,
                                model_name=str(args.model or default_model_dir()) if args.predict else None)
-    except (AnnotationFormatError, FileExistsError) as exc:
+    except (AnnotationFormatError, FileExistsError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     for name, n in counts.items():
@@ -567,7 +567,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("export", help="corpora as a Hugging Face DatasetDict: OUT/arrow (save_to_disk), OUT/data/*.parquet, OUT/README.md")
     p.add_argument("paths", nargs="+", metavar="[SPLIT=]PATH",
-                   help="SPEC.md JSON/JSONL files or folders (searched recursively); SPLIT names the split (default: the path's stem)")
+                   help="SPEC.md JSON/JSONL files, folders (searched recursively) or glob patterns; SPLIT names the split (default: the path's stem)")
     p.add_argument("--out", required=True, help="folder to write (an earlier export there is replaced)")
     p.add_argument("--predict", action="store_true", help="export the model's predictions on the texts instead of the gold")
     p.add_argument("--model", help="model directory for --predict (default: $VNTRANSFER_MODEL or models/default)")

@@ -6,11 +6,12 @@
                           datasets.load_dataset(OUT) reads them too
 
 Each split holds the documents of the paths given for it (`NAME=PATH`, or a path alone: its stem names
-the split). The folder is written into a temporary sibling and renamed into place; a previous export is
+the split; a PATH may be a glob pattern). The folder is written into a temporary sibling and renamed into place; a previous export is
 replaced whole, any other non-empty folder is refused.
 """
 from __future__ import annotations
 
+import glob
 import logging
 import re
 import shutil
@@ -50,7 +51,11 @@ def export_corpus(specs: list[str], out: Union[str, Path], extractor=None, model
     sources: dict[str, list[str]] = {}
     for spec in specs:
         name, path = split_name(spec)
-        splits.setdefault(name, []).extend(load_documents([path]))
+        # a pattern is expanded here, since the shell leaves "seeds=annotations/*.json" alone
+        paths = sorted(glob.glob(path)) if glob.has_magic(path) else [path]
+        if not paths:
+            raise FileNotFoundError(f"{path}: matches no file")
+        splits.setdefault(name, []).extend(load_documents(paths))
         sources.setdefault(name, []).append(path)
     for name, docs in splits.items():
         ids = [d.id for d in docs]
