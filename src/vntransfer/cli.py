@@ -459,6 +459,43 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    import datasets
+
+    from .document import AnnotationFormatError
+    from .export import export_corpus
+
+    datasets.disable_progress_bars()
+
+    extractor = None
+    if args.predict:
+        from .pipeline import default_model_dir, load
+
+        extractor = load(args.model)
+    try:
+        counts = export_corpus(args.paths, args.out, extractor=extractor, batch_size=args.batch_size,
+                               model_name=str(args.model or default_model_dir()) if args.predict else None)
+    except (AnnotationFormatError, FileExistsError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for name, n in counts.items():
+        print(f"{name}: {n} documents", file=sys.stderr)
+    print(args.out)
+    return 0
+
+
+def cmd_card(args: argparse.Namespace) -> int:
+    from .card import write_model_card
+    from .pipeline import default_model_dir
+
+    directory = Path(args.model) if args.model else default_model_dir()
+    if not (directory / "vntransfer.json").is_file():
+        print(f"{directory}: no vntransfer.json (not a model directory)", file=sys.stderr)
+        return 2
+    print(write_model_card(directory))
+    return 0
+
+
 def _positive_int(value: str) -> int:
     try:
         n = int(value)
@@ -546,6 +583,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--graceful-timeout", type=float, default=60.0,
                    help="on SIGTERM, seconds to let requests in flight finish before closing")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("export", help="corpora as a Hugging Face DatasetDict: OUT/arrow (save_to_disk), OUT/data/*.parquet, OUT/README.md")
+    p.add_argument("paths", nargs="+", metavar="[SPLIT=]PATH",
+                   help="SPEC.md JSON/JSONL files, folders (searched recursively) or glob patterns; SPLIT names the split (default: the path's stem)")
+    p.add_argument("--out", required=True, help="folder to write (an earlier export there is replaced)")
+    p.add_argument("--predict", action="store_true", help="export the model's predictions on the texts instead of the gold")
+    p.add_argument("--model", help="model directory for --predict (default: $VNTRANSFER_MODEL or models/default)")
+    p.add_argument("--batch-size", type=_positive_int, default=16)
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("card", help="(re)write a model directory's README.md model card from its vntransfer.json")
+    p.add_argument("model", nargs="?", help="model directory (default: $VNTRANSFER_MODEL or models/default)")
+    p.set_defaults(func=cmd_card)
 
     p = sub.add_parser("agreement", help="inter-annotator agreement between two passes")
     p.add_argument("pass_a")

@@ -118,3 +118,59 @@ def load_documents(paths: Iterable[Union[str, Path]]) -> list[Document]:
 
 def write_document(doc: Document, path: Union[str, Path]) -> None:
     Path(path).write_text(json.dumps(doc.to_dict(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+# -- Hugging Face datasets -------------------------------------------------------------------------
+def corpus_features():
+    """The `datasets.Features` of a corpus: one row per document, SPEC.md's fields as typed columns
+    (entities, relations and events as lists of structs; `score` null on gold; `meta` as a JSON string,
+    its content being free)."""
+    from datasets import Features, Value
+
+    string, offset, score = Value("string"), Value("int32"), Value("float64")
+    slot = {"position": string, "body": string}
+    return Features({
+        "id": string,
+        "text": string,
+        "entities": [{"id": string, "type": string, "start": offset, "end": offset, "text": string, "score": score}],
+        "relations": [{"id": string, "type": string, "head": string, "tail": string, "score": score}],
+        "events": [{"id": string, "type": string, "trigger": {"start": offset, "end": offset, "text": string},
+                    "person": string, "from": [slot], "to": [slot], "destination": [string], "score": score}],
+        "meta": string,
+    })
+
+
+def document_row(doc: Document) -> dict:
+    """A Document as a row of `corpus_features()`."""
+    d = doc.to_dict()
+    for key in ("entities", "relations", "events"):
+        for item in d[key]:
+            item.setdefault("score", None)
+    d["meta"] = json.dumps(d.get("meta", {}), ensure_ascii=False, sort_keys=True)
+    return d
+
+
+def row_document(row: dict) -> Document:
+    """A row of `corpus_features()` back as a Document (the inverse of `document_row`)."""
+    d = dict(row)
+    d["meta"] = json.loads(d.get("meta") or "{}")
+    for key in ("entities", "relations", "events"):
+        d[key] = [{k: v for k, v in item.items() if not (k == "score" and v is None)} for item in d.get(key) or []]
+    return Document.from_dict(d)
+
+
+def load_corpus(paths: Union[str, Path, Iterable[Union[str, Path]]]):
+    """SPEC.md documents as a `datasets.Dataset` with explicit `corpus_features()`. `paths`: JSON files (one
+    document each), JSONL files (one a line) and folders (every *.json and *.jsonl under them, recursively),
+    read by `load_documents`, so a bad document raises `AnnotationFormatError` naming its file and id."""
+    from datasets import Dataset
+
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    docs = load_documents(paths)
+    return Dataset.from_list([document_row(d) for d in docs], features=corpus_features())
+
+
+def dataset_documents(dataset) -> list[Document]:
+    """The Documents of a Dataset made by `load_corpus` / `vntransfer export` (Arrow or Parquet)."""
+    return [row_document(row) for row in dataset]

@@ -29,7 +29,29 @@ logger = logging.getLogger(__name__)
 
 WEIGHTS = "model.safetensors"
 SETTINGS = "vntransfer.json"
+#: weight names of a VntransferModel (model_type "vntransfer") start with this; older folders have none
+HF_PREFIX = "extractor."
+#: the ExtractorSettings fields saved with a model
+SETTING_NAMES = ("max_length", "stride", "segment", "relation_threshold", "repairs", "trigger_lexicon_fallback")
+#: the training output when running from a checkout (train.py writes it)
 DEFAULT_MODEL = Path(__file__).resolve().parents[2] / "models" / "default"
+#: the copy that a built wheel carries (setup.py copies models/default here at build time)
+PACKAGED_MODEL = Path(__file__).resolve().parent / "model_data" / "default"
+
+
+def default_model_dir() -> Path:
+    """The model `load()` reads when given no path, in this order: `$VNTRANSFER_MODEL`; the checkout's
+    `models/default` when running from a checkout (a `pyproject.toml` beside it); the packaged copy of an
+    installed wheel. With none of them there, the checkout path (so the error names what to train)."""
+    env = os.environ.get("VNTRANSFER_MODEL")
+    if env:
+        return Path(env)
+    checkout = DEFAULT_MODEL.parents[1]
+    if (checkout / "pyproject.toml").is_file() and DEFAULT_MODEL.is_dir():
+        return DEFAULT_MODEL
+    if PACKAGED_MODEL.is_dir():
+        return PACKAGED_MODEL
+    return DEFAULT_MODEL
 
 
 class ModelLoadError(RuntimeError):
@@ -161,6 +183,30 @@ class Extractor:
                                  lexicon_fallback=self.settings.trigger_lexicon_fallback)
         return Document(ident, text, ents, rels, events)
 
+    # -- Hugging Face -------------------------------------------------------------------------
+    def hf_config(self):
+        """This extractor's `VntransferConfig` (what `save` writes as config.json)."""
+        from .configuration_vntransfer import VntransferConfig
+
+        m = self.model
+        return VntransferConfig(
+            encoder=m.encoder.config, entity_types=list(ENTITY_TYPES), tags=list(TAGS), trigger_labels=list(TRIGGER_TAGS),
+            relation_labels=list(RELATION_LABELS), **m.options, dropout=m.dropout.p,
+            type_dim=m.type_embedding.embedding_dim, distance_dim=m.distance_embedding.embedding_dim,
+            segmenter=segmenter_info() if self.settings.segment else {"name": "none"}, package_version=__version__,
+            extractor_settings=json.loads(json.dumps({k: getattr(self.settings, k) for k in SETTING_NAMES})), architectures=["VntransferModel"])
+
+    def hf_model(self):
+        """The network as a `VntransferModel` (shares this extractor's weights): `save_pretrained`, `push_to_hub`..."""
+        from .modeling_vntransfer import VntransferModel
+
+        return VntransferModel.from_extractor(self.model, self.hf_config())
+
+    @classmethod
+    def from_hf_model(cls, model, tokenizer) -> "Extractor":
+        """An extractor around a `VntransferModel` (e.g. from `AutoModel.from_pretrained`) and its tokenizer."""
+        return cls(model.extractor, tokenizer, _settings_from(dict(model.config.extractor_settings)))
+
     # -- persistence ---------------------------------------------------------------------------
     def save(self, directory: Union[str, Path], extra: Optional[dict] = None) -> Path:
         """Write the model into `directory` atomically: everything goes into a temporary sibling folder that
@@ -186,10 +232,12 @@ class Extractor:
         directory.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}.saving-", dir=directory.parent))
         try:
-            self.model.encoder.config.save_pretrained(tmp)
+            # config.json is a VntransferConfig (the encoder's config nested) and the weights carry the
+            # `extractor.` prefix of VntransferModel: AutoModel.from_pretrained reads this folder too
+            self.hf_config().save_pretrained(tmp)
             written = self.tokenizer.save_pretrained(tmp)
             tokenizer_files = sorted({Path(f).name for f in written if (tmp / Path(f).name).is_file()})
-            state = {k: v.contiguous() for k, v in self.model.state_dict().items()}
+            state = {HF_PREFIX + k: v.contiguous() for k, v in self.model.state_dict().items()}
             save_file(state, str(tmp / WEIGHTS), metadata={"format": "pt"})
             reserved = ("weights_sha256", "tokenizer_files")
             settings = {
@@ -211,6 +259,9 @@ class Extractor:
                 "weights_sha256": file_sha256(tmp / WEIGHTS),
             }
             (tmp / SETTINGS).write_text(json.dumps(settings, ensure_ascii=False, indent=1), encoding="utf-8")
+            from .card import write_model_card
+
+            write_model_card(tmp)
             os.chmod(tmp, 0o755)  # mkdtemp makes it private
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -328,23 +379,42 @@ def file_sha256(path: Union[str, Path]) -> str:
 
 
 def load(path: Union[str, Path, None] = None) -> Extractor:
-    """Load a saved extractor; by default `$VNTRANSFER_MODEL` or the shipped `models/default`."""
+    """Load a saved extractor; by default `default_model_dir()`: `$VNTRANSFER_MODEL`, the checkout's
+    `models/default`, else the copy installed with the package. Reads both layouts: config.json of
+    model_type "vntransfer" with `extractor.` weight names (written by `Extractor.save` and
+    `VntransferModel.save_pretrained`; vntransfer.json optional then), and the older one (config.json of
+    the encoder, vntransfer.json required). Weights are read from safetensors only."""
     from safetensors import SafetensorError
     from safetensors.torch import load_file
     from transformers import AutoConfig, AutoModel, AutoTokenizer
 
-    directory = Path(path or os.environ.get("VNTRANSFER_MODEL") or DEFAULT_MODEL)
+    directory = Path(path) if path else default_model_dir()
     if not directory.is_dir():
         raise ModelLoadError(f"{directory}: no such model directory (train one with `python train.py`)")
-    for name in ("config.json", WEIGHTS, SETTINGS):
+    for name in ("config.json", WEIGHTS):
         if not (directory / name).is_file():
             raise ModelLoadError(f"{directory / name}: missing from the model directory")
-    try:
-        settings = json.loads((directory / SETTINGS).read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
-        raise ModelLoadError(f"{directory / SETTINGS}: not valid JSON ({exc})") from None
-    if not isinstance(settings, dict):
-        raise ModelLoadError(f"{directory / SETTINGS}: not a JSON object")
+    config_data = _read_json(directory / "config.json")
+    hf_layout = config_data.get("model_type") == "vntransfer"
+    hf_config = None
+    if hf_layout:
+        from .configuration_vntransfer import VntransferConfig
+
+        try:
+            hf_config = VntransferConfig.from_pretrained(directory)
+        except (OSError, ValueError, TypeError, KeyError) as exc:
+            raise ModelLoadError(f"{directory / 'config.json'}: not a readable vntransfer config ({exc})") from None
+        if (hf_config.entity_types != list(ENTITY_TYPES) or hf_config.relation_labels != list(RELATION_LABELS)
+                or (hf_config.trigger_head and hf_config.trigger_labels != list(TRIGGER_TAGS))):
+            raise ModelLoadError(f"{directory / 'config.json'}: label maps differ from this version's schema")
+    if (directory / SETTINGS).is_file() or not hf_layout:
+        if not (directory / SETTINGS).is_file():
+            raise ModelLoadError(f"{directory / SETTINGS}: missing from the model directory")
+        settings = _read_json(directory / SETTINGS)
+    else:  # saved by VntransferModel.save_pretrained (and the tokenizer's): the config says it all
+        settings = {"entity_types": hf_config.entity_types, "relation_labels": hf_config.relation_labels,
+                    "segmenter": hf_config.segmenter, "package_version": hf_config.package_version,
+                    "model": hf_config.model_options, **hf_config.extractor_settings}
     # tokenizer files recorded at save time; older models: at least the tokenizer's own config
     tokenizer_files = settings.pop("tokenizer_files", None) or ["tokenizer_config.json"]
     for name in tokenizer_files:
@@ -359,25 +429,43 @@ def load(path: Union[str, Path, None] = None) -> Extractor:
     if settings.get("entity_types") != list(ENTITY_TYPES) or settings.get("relation_labels") != list(RELATION_LABELS):
         raise ModelLoadError(f"{directory / SETTINGS}: label maps differ from this version's schema")
     try:
-        config = AutoConfig.from_pretrained(directory)
+        encoder_config = hf_config.encoder if hf_layout else AutoConfig.from_pretrained(directory)
         tokenizer = AutoTokenizer.from_pretrained(directory, use_fast=False)
     except (OSError, ValueError) as exc:
         raise ModelLoadError(f"{directory}: cannot load config or tokenizer: {exc}") from None
     options = settings.pop("model", {})  # models saved before these options had neither
-    model = TransferExtractorModel(AutoModel.from_config(config), gazetteer=bool(options.get("gazetteer")),
+    shape = {} if hf_config is None else {"dropout": hf_config.dropout, "type_dim": hf_config.type_dim,
+                                          "distance_dim": hf_config.distance_dim}
+    model = TransferExtractorModel(AutoModel.from_config(encoder_config), gazetteer=bool(options.get("gazetteer")),
                                    context_layer=bool(options.get("context_layer")),
-                                   trigger_head=bool(options.get("trigger_head")))
+                                   trigger_head=bool(options.get("trigger_head")), **shape)
     try:
         state = load_file(str(directory / WEIGHTS))
     except (SafetensorError, OSError) as exc:
         raise ModelLoadError(f"{directory / WEIGHTS}: unreadable safetensors file ({exc})") from None
+    if hf_layout:
+        state = {k[len(HF_PREFIX):] if k.startswith(HF_PREFIX) else k: v for k, v in state.items()}
     missing, unexpected = model.load_state_dict(state, strict=False)
     if missing or unexpected:
         raise ModelLoadError(f"{directory / WEIGHTS}: weights do not match the model "
                              f"(missing {missing[:3]}, unexpected {unexpected[:3]})")
-    known = {"max_length", "stride", "segment", "relation_threshold", "repairs", "trigger_lexicon_fallback"}
+    return Extractor(model, tokenizer, _settings_from(settings))
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        raise ModelLoadError(f"{path}: not valid JSON ({exc})") from None
+    if not isinstance(data, dict):
+        raise ModelLoadError(f"{path}: not a JSON object")
+    return data
+
+
+def _settings_from(settings: dict) -> ExtractorSettings:
+    """ExtractorSettings from saved settings: the known fields, the rest (training record...) as `extra`."""
+    settings = dict(settings)
     if "repairs" in settings:
         settings["repairs"] = tuple(settings["repairs"])
-    extractor_settings = ExtractorSettings(**{k: settings[k] for k in known if k in settings},
-                                           extra={k: v for k, v in settings.items() if k not in known})
-    return Extractor(model, tokenizer, extractor_settings)
+    return ExtractorSettings(**{k: settings[k] for k in SETTING_NAMES if k in settings},
+                             extra={k: v for k, v in settings.items() if k not in SETTING_NAMES})

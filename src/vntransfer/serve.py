@@ -227,9 +227,9 @@ def create_app(extractor=None, model_path: Optional[str] = None, max_body_bytes:
     """The ASGI app (FastAPI wrapped in the key/log/metrics guard). Its FastAPI app is `.app`."""
     import anyio
 
-    from .pipeline import DEFAULT_MODEL, SETTINGS, load
+    from .pipeline import SETTINGS, default_model_dir, load
 
-    model_dir = Path(model_path) if model_path else DEFAULT_MODEL
+    model_dir = Path(model_path) if model_path else default_model_dir()
     extractor = extractor if extractor is not None else load(model_dir)
     lock = FairLock()
     metrics = _Metrics()

@@ -208,6 +208,9 @@ def train(args: TrainingArguments, train_docs: Optional[list[Document]] = None,
         tmp = settings_path.with_name(settings_path.name + ".tmp")
         tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
         os.replace(tmp, settings_path)
+        from .card import write_model_card
+
+        write_model_card(args.output_dir)  # the card's tables read the full history
         shutil.rmtree(ckpt, ignore_errors=True)
         shutil.rmtree(ckpt.with_name(ckpt.name + ".old"), ignore_errors=True)
         from .pipeline import load
