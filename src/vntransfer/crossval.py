@@ -44,37 +44,45 @@ def data_hash(docs: list[Document]) -> str:
     return h.hexdigest()[:16]
 
 
-def bootstrap_ci(gold: list[Document], pred: list[Document], path: tuple, n: int = 1000, seed: int = 0) -> list[float]:
-    """95% interval of the pooled score when the test documents are resampled with replacement."""
+def bootstrap_cis(gold: list[Document], pred: list[Document], paths: list[tuple], n: int = 1000,
+                  seed: int = 0) -> list[list[float]]:
+    """95% interval of each pooled score (one per path) when the test documents are resampled with
+    replacement; every resample is scored once for all the paths."""
     if n <= 0:
-        return [float("nan"), float("nan")]
+        return [[float("nan"), float("nan")] for _ in paths]
     rng = random.Random(seed)
-    values = []
+    values: list[list[float]] = [[] for _ in paths]
     for _ in range(n):
         idx = [rng.randrange(len(gold)) for _ in gold]
         g = [dataclasses.replace(gold[i], id=f"{gold[i].id}#{k}") for k, i in enumerate(idx)]
         p = [dataclasses.replace(pred[i], id=f"{gold[i].id}#{k}") for k, i in enumerate(idx)]
-        scores = score_documents(g, p, with_seqeval=False)
-        if _defined(scores, path):  # a resample with nothing to score says nothing about F1
-            values.append(get_path(scores, path))
-    if not values:
-        return [float("nan"), float("nan")]
-    values.sort()
-    m = len(values)
-    return [values[int(0.025 * m)], values[min(m - 1, int(0.975 * m))]]
+        scores = score_documents(g, p, with_seqeval=False, with_breakdown=False)
+        for v, path in zip(values, paths):
+            if _defined(scores, path):  # a resample with nothing to score says nothing about F1
+                v.append(get_path(scores, path))
+    out = []
+    for v in values:
+        if not v:
+            out.append([float("nan"), float("nan")])
+            continue
+        v.sort()
+        m = len(v)
+        out.append([v[int(0.025 * m)], v[min(m - 1, int(0.975 * m))]])
+    return out
 
 
 def summarise(gold: list[Document], pred: list[Document], bootstrap: int) -> dict:
     folds = [score_documents([g], [p]) for g, p in zip(gold, pred)]
     pooled = score_documents(gold, pred)
     summary = {}
-    for name, path in HEADLINE:
+    intervals = bootstrap_cis(gold, pred, [path for _, path in HEADLINE], n=bootstrap)
+    for (name, path), ci95 in zip(HEADLINE, intervals):
         per_fold = [get_path(f, path) if _defined(f, path) else None for f in folds]
         defined = [v for v in per_fold if v is not None]
         summary[name] = {"pooled": get_path(pooled, path),
                          "mean": statistics.mean(defined) if defined else None,
                          "std": statistics.stdev(defined) if len(defined) > 1 else 0.0,
-                         "ci95": bootstrap_ci(gold, pred, path, n=bootstrap), "per_fold": per_fold}
+                         "ci95": ci95, "per_fold": per_fold}
     return {"folds": folds, "pooled": pooled, "summary": summary,
             "confusion": entity_confusion(gold, pred), "predictions": [p.to_dict() for p in pred]}
 

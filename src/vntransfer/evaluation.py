@@ -160,7 +160,8 @@ def _class_keys(doc: Document, cls: str) -> list[tuple]:
                                         tuple(e for e in doc.events if e.type == cls)))
 
 
-def score_documents(gold: list[Document], pred: list[Document], with_seqeval: bool = True) -> dict:
+def score_documents(gold: list[Document], pred: list[Document], with_seqeval: bool = True,
+                    with_breakdown: bool = True) -> dict:
     by_id = {d.id: d for d in pred}
     pred = [by_id.get(g.id, Document(g.id, g.text)) for g in gold]
     g_ent = [(d.id, *k) for d in gold for k in entity_keys(d)]
@@ -178,5 +179,6 @@ def score_documents(gold: list[Document], pred: list[Document], with_seqeval: bo
         "relaxed": relaxed_scores(gold, pred),
         "entities": {**_micro_macro(ent, ENTITY_TYPES), "seqeval": seqeval_entity_scores(gold, pred) if with_seqeval else {}},
         "relations": {"strict": _micro_macro(rel_strict, RELATION_TYPES), "boundaries": _micro_macro(rel_bound, RELATION_TYPES)},
-        "events": {"persons": persons.to_dict(), "arguments": args.to_dict(), **event_breakdown(gold, pred)},
+        "events": {"persons": persons.to_dict(), "arguments": args.to_dict(),
+                   **(event_breakdown(gold, pred) if with_breakdown else {})},
     }
