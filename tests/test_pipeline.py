@@ -46,7 +46,7 @@ def test_overfit_save_reload_predicts_gold_exactly(overfit_model):
         assert (model_dir / name).is_file(), name
     settings = json.loads((model_dir / "vntransfer.json").read_text())
     assert settings["segmenter"]["name"] == "underthesea.word_tokenize" and settings["package_version"]
-    assert settings["model"] == {"gazetteer": True, "context_layer": True}
+    assert settings["model"] == {"gazetteer": True, "context_layer": True, "trigger_head": True}
     training = settings["training"]
     # Millisecond resolution: a tiny epoch on a fast machine takes well under 0.1 s and must not read as 0.
     assert all(r["seconds"] > 0 for r in training["history"])
