@@ -23,6 +23,19 @@ def make_doc(text: str, entities: list[tuple], relations: list[tuple] = (), even
     return {"id": id, "text": text, "entities": ents, "relations": rels, "events": list(events)}
 
 
+# a real form outside the seeds and dev40: the post stated far before the people who share it (inline markup)
+APPROVAL_MARKUP = """[POSITION#t0 Thủ tướng] [TRIG#g1 phê chuẩn] kết quả bầu chức vụ [POSITION#t1 Phó Chủ tịch] [BODY#b1 UBND [LOCALITY#l1 tỉnh Hà Tĩnh]] nhiệm kỳ 2021 - 2026 đối với ông [PERSON#p1 Lê Văn Bình], [POSITION#t2 Giám đốc] [BODY#b2 Sở Tài chính], và ông [PERSON#p2 Trần Công Cường].
+---
+b1 LOCATED_IN l1
+t1 OF b1
+t2 OF b2
+p1 HOLDS t2
+p1 APPOINTED_TO t1
+p2 APPOINTED_TO t1
+g1 OTHER p1 p2
+"""
+
+
 TRANSFER_TEXT = ("Ban Thường vụ Tỉnh ủy quyết định điều động, bổ nhiệm ông Nguyễn Văn A, Phó Giám đốc Sở Y tế, "
                  "giữ chức Giám đốc Sở Nội vụ tỉnh Lào Cai và cử về xã Bản Lầu.")
 

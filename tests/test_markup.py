@@ -6,17 +6,9 @@ from vntransfer.corpus import load_documents
 from vntransfer.formats.markup import MarkupError, parse_block, parse_markup
 from vntransfer.validation import validate_document
 
-APPROVAL = """# id: m1
-[POSITION#t0 Thủ tướng] [TRIG#g1 phê chuẩn] kết quả bầu chức vụ [POSITION#t1 Phó Chủ tịch] [BODY#b1 UBND [LOCALITY#l1 tỉnh Hà Tĩnh]] đối với ông [PERSON#p1 Lê Văn Bình], [POSITION#t2 Giám đốc] [BODY#b2 Sở Tài chính], và bà [PERSON#p2 Trần Thị Cúc].
----
-b1 LOCATED_IN l1
-t1 OF b1
-t2 OF b2
-p1 HOLDS t2
-p1 APPOINTED_TO t1
-p2 APPOINTED_TO t1
-g1 OTHER p1 p2
-"""
+from .conftest import APPROVAL_MARKUP
+
+APPROVAL = "# id: m1\n" + APPROVAL_MARKUP
 
 
 def test_markup_gives_offsets_nesting_and_events_from_the_relations():

@@ -12,19 +12,8 @@ from vntransfer.schema import TRIGGER_TAGS
 from vntransfer.tensors import WordEncoder
 from vntransfer.words import split_sentences
 
-from .conftest import make_phobert_style_encoder
+from .conftest import APPROVAL_MARKUP as APPROVAL, make_phobert_style_encoder
 
-# a real form outside the seeds and dev40: the post stated far before the people who share it
-APPROVAL = """[POSITION#t0 Thủ tướng] [TRIG#g1 phê chuẩn] kết quả bầu chức vụ [POSITION#t1 Phó Chủ tịch] [BODY#b1 UBND [LOCALITY#l1 tỉnh Hà Tĩnh]] nhiệm kỳ 2021 - 2026 đối với ông [PERSON#p1 Lê Văn Bình], [POSITION#t2 Giám đốc] [BODY#b2 Sở Tài chính], và ông [PERSON#p2 Trần Công Cường].
----
-b1 LOCATED_IN l1
-t1 OF b1
-t2 OF b2
-p1 HOLDS t2
-p1 APPOINTED_TO t1
-p2 APPOINTED_TO t1
-g1 OTHER p1 p2
-"""
 
 
 def test_decode_triggers_spans_and_classes():

@@ -168,15 +168,15 @@ def assemble_events(doc: Document, sentences: list[tuple[int, int]], scores: Opt
         ent = entities[person]
         k = next((i for i, (s, e) in enumerate(sentences) if s <= ent.start < e), None)
         sentence = sentences[k] if k is not None else (0, len(doc.text))
-        trigger = find_trigger(doc.text, ent, sentence, source)
-        if trigger is None and k is not None:
-            trigger = list_intro_trigger(doc.text, sentences, k, source)
+        def governing(src: TriggerSource) -> Optional[Trigger]:
+            found = find_trigger(doc.text, ent, sentence, src)
+            return found if found is not None or k is None else list_intro_trigger(doc.text, sentences, k, src)
+
+        trigger = governing(source)
         cls = classify(trigger)
         if trigger is None and triggers is not None and lexicon_fallback:
             # the head found no trigger for this move: a trigger word of the lexicon in the sentence, if any
-            trigger = find_trigger(doc.text, ent, sentence)
-            if trigger is None and k is not None:
-                trigger = list_intro_trigger(doc.text, sentences, k)
+            trigger = governing(find_triggers)
             cls = trigger_class(trigger)
         events.append(Event(
             id=f"E{n}", type=cls, trigger=trigger, person=person,
