@@ -136,3 +136,28 @@ def test_generated_mergers_and_memberships_follow_the_decided_cases():
     for d, e in members:  # one whole title, held by its person, of no body
         assert any(r.type == "HOLDS" and r.tail == e.id for r in d.relations)
         assert not any(r.type == "OF" and r.head == e.id for r in d.relations)
+
+
+def test_courtesy_short_mention_and_departure_forms():
+    """Receptions and departures move nobody; a given name alone is still a PERSON and may carry the move."""
+    from vntransfer.generate import Builder, Generator
+
+    g = Generator(5)
+    g.district = None
+    short_moves = 0
+    for form in ("courtesy", "short_mention", "departure"):
+        for _ in range(30):
+            b = Builder(nfd=False)
+            getattr(g, form)(b, g.rng.choice(g.lex["provinces"]), g.rng.choice(g.lex["wards"]))
+            d = b.document("x", {})
+            assert validate_document(d) == [], d.text
+            types = {r.type for r in d.relations}
+            if form != "short_mention":
+                assert not types & {"APPOINTED_TO", "TRANSFERRED_TO"} and not d.events, d.text
+                assert "HOLDS" in types
+            else:
+                persons = [e for e in d.entities if e.type == "PERSON"]
+                assert len(persons[1].text.split()) == 1 and persons[0].text.endswith(persons[1].text)
+                assert {r.head for r in d.relations if r.type in ("HOLDS", "APPOINTED_TO")} == {persons[1].id}
+                short_moves += bool(d.events)
+    assert 5 < short_moves < 30
