@@ -1,10 +1,11 @@
-"""Train the extractor: `python train.py [--encoder vinai/phobert-base-v2] ...` or `python train.py config.json`.
+"""Train the extractor: `python train.py [--encoder vinai/phobert-base-v2] ...` or `python train.py config.json [--flag value ...]` (flags override the file).
 
 With no arguments it rebuilds the shipped default model in models/default from annotations/.
 `--readme README.md` (after the JSON file or among the arguments) writes how the model was trained,
 taken from the saved model, into README's training block.
 """
 import logging
+import json
 import sys
 
 from transformers import HfArgumentParser
@@ -13,19 +14,31 @@ from vntransfer.report import update_readme
 from vntransfer.training import TrainingArguments, TrainingSetupError, kept_epoch, train, training_markdown
 
 
-def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    argv = sys.argv[1:]
+def parse_arguments(argv: list[str]) -> tuple[TrainingArguments, str | None]:
+    """Flags, or a JSON config file followed by flags that override it; `--readme FILE` anywhere."""
+    argv = list(argv)
     readme = None
     if "--readme" in argv:
         k = argv.index("--readme")
         readme = argv[k + 1]
         del argv[k:k + 2]
     parser = HfArgumentParser(TrainingArguments)
-    if len(argv) == 1 and argv[0].endswith(".json"):
-        (args,) = parser.parse_json_file(argv[0])
-    else:
-        (args,) = parser.parse_args_into_dataclasses(args=argv)
+    if argv and argv[0].endswith(".json"):  # a config file, then any flags that override it
+        with open(argv[0], encoding="utf-8") as f:
+            config = json.load(f)
+        known = {a.dest for a in parser._actions}
+        unknown = sorted(set(config) - known)
+        if unknown:
+            parser.error(f"{argv[0]}: unknown setting(s) {', '.join(unknown)}")
+        parser.set_defaults(**config)
+        argv = argv[1:]
+    (args,) = parser.parse_args_into_dataclasses(args=argv)
+    return args, readme
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    args, readme = parse_arguments(sys.argv[1:])
     try:
         _, history = train(args)
     except TrainingSetupError as exc:
