@@ -161,3 +161,18 @@ def test_courtesy_short_mention_and_departure_forms():
                 assert {r.head for r in d.relations if r.type in ("HOLDS", "APPOINTED_TO")} == {persons[1].id}
                 short_moves += bool(d.events)
     assert 5 < short_moves < 30
+
+
+def test_written_markup_is_normalised_and_matches_its_documents(tmp_path):
+    """Every writer's markup passes normalize.py unchanged, and converts to the committed documents."""
+    import subprocess
+    import sys
+
+    from vntransfer.formats.markup import parse_markup
+
+    done = subprocess.run([sys.executable, "data/written/normalize.py", "--check"], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout
+    for markup in sorted((ROOT / "data" / "written" / "markup").glob("*.txt")):
+        committed = {d.id: d for d in load_documents([ROOT / "data" / "written" / markup.stem])}
+        for d in parse_markup(markup.read_text(encoding="utf-8"), name=str(markup)):
+            assert d.text == committed[d.id].text and d.entities == committed[d.id].entities, d.id

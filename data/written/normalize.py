@@ -13,6 +13,7 @@ Run from the repository root; it rewrites the markup in place and is idempotent.
     for w in data/written/markup/*.txt; do n=$(basename $w .txt); \
       vntransfer from-markup $w --out data/written/$n --meta source=written writer=$n; done
 """
+import argparse
 import re
 import sys
 from pathlib import Path
@@ -112,10 +113,27 @@ def normalize(source: str) -> str:
     return "".join(out)
 
 
-if __name__ == "__main__":
-    for path in map(Path, sys.argv[1:] or sorted(Path("data/written/markup").glob("*.txt"))):
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Make the writers' markup consistent (rewrites it in place; idempotent).")
+    parser.add_argument("paths", nargs="*", type=Path,
+                        help="markup files (default: every data/written/markup/*.txt)")
+    parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if a file would change")
+    args = parser.parse_args(argv)
+    paths = args.paths or sorted(Path("data/written/markup").glob("*.txt"))
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        parser.error(f"no such markup file: {', '.join(missing)}")
+    changed = []
+    for path in paths:
         before = path.read_text(encoding="utf-8")
         after = normalize(before)
         if after != before:
-            path.write_text(after, encoding="utf-8")
-            print(f"{path}: normalised")
+            changed.append(path)
+            if not args.check:
+                path.write_text(after, encoding="utf-8")
+            print(f"{path}: {'would be normalised' if args.check else 'normalised'}")
+    return 1 if args.check and changed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -30,6 +30,8 @@ TRIGGER_LEXICON: dict[str, str] = {
     "hiệp thương cử": "OTHER",
     "cử": "OTHER",
     "tái cử": "BAU",
+    "đắc cử": "BAU",
+    "tái đắc cử": "BAU",
     "phê chuẩn": "OTHER",
     "chuẩn y": "OTHER",
     "giao quyền": "OTHER",
