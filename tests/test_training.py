@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+import torch
 from transformers import AutoModel, AutoTokenizer
 
 from vntransfer.corpus import write_document
@@ -76,3 +77,37 @@ def test_masked_lm_pretraining_lowers_the_loss_and_loads_with_automodel(tmp_path
     model = AutoModel.from_pretrained(out)
     tok = AutoTokenizer.from_pretrained(out, use_fast=False)
     assert type(tok).__name__ == "PhobertTokenizer" and model.config.hidden_size == 32
+
+
+def test_in_memory_training_returns_the_best_dev_epoch_not_the_last(tmp_path, monkeypatch):
+    """Cross-validation folds train without saving: with dev documents the returned weights are still the
+    kept epoch's (as for a saved model). Dev scores are scripted so that the second of three epochs is best."""
+    import vntransfer.training as training
+    from vntransfer.generate import generate
+
+    docs = generate(5, seed=21)
+    encoder = make_phobert_style_encoder(tmp_path / "enc", [d.text for d in docs])
+    seen: dict = {}
+    real_step = training.optimizer_step
+
+    def step(loss, model, optimizer, scheduler):
+        seen["model"] = model
+        return real_step(loss, model, optimizer, scheduler)
+
+    snapshots, scripted = [], iter([0.2, 0.9, 0.5])
+
+    def score(gold, predicted):
+        snapshots.append({k: v.clone() for k, v in seen["model"].state_dict().items()})
+        f1 = next(scripted)
+        return {"entities": {"micro": {"f1": f1}}, "relations": {"strict": {"micro": {"f1": f1}}},
+                "events": {"arguments": {"f1": f1}}}
+
+    monkeypatch.setattr(training, "optimizer_step", step)
+    monkeypatch.setattr(training, "score_documents", score)
+    args = training.TrainingArguments(train=[], dev=["unused"], encoder=str(encoder), epochs=3, batch_size=4,
+                                      progress=False)
+    extractor, history = training.train(args, train_docs=docs[:3], dev_docs=docs[3:], save=False, extra_docs=[])
+    assert training.kept_epoch(history)["epoch"] == 2
+    final = extractor.model.state_dict()
+    assert all(torch.equal(final[k], snapshots[1][k]) for k in final)
+    assert not all(torch.equal(final[k], snapshots[2][k]) for k in final)

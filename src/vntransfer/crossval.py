@@ -12,7 +12,8 @@ from typing import Callable, Optional
 from . import __version__
 from .document import Document
 from .evaluation import entity_confusion, score_documents
-from .training import TrainingArguments, train
+from .corpus import load_documents
+from .training import TrainingArguments, kept_epoch, top_level_files, train
 
 MODEL = "vntransfer"
 HEADLINE = (("entity micro-F1", ("entities", "micro", "f1")),
@@ -109,14 +110,20 @@ def cross_validate(docs: list[Document], args: TrainingArguments, work_dir: str 
     test_ids = {d.id for d in docs}
     if any(d.id in test_ids for d in extra_train or []):
         raise ValueError("extra training documents overlap the test documents")
+    # a development set (never a seed) selects each fold's epoch, as it does for the shipped model
+    dev_docs = load_documents(top_level_files(args.dev)) if args.dev else []
+    if any(d.id in test_ids or d.text in {t.text for t in docs} for d in dev_docs):
+        raise ValueError("development documents overlap the test documents")
     preds: dict[str, list[Document]] = {MODEL: [], **{name: [] for name in baselines}}
     repaired: dict[str, list[Document]] = {}
+    kept_epochs: list[int] = []
     for k, test in enumerate(docs):
         fold_args = dataclasses.replace(
-            args, dev=[], output_dir=f"{work_dir}/fold-{k}/model", checkpoint_dir=f"{work_dir}/fold-{k}/checkpoint",
+            args, output_dir=f"{work_dir}/fold-{k}/model", checkpoint_dir=f"{work_dir}/fold-{k}/checkpoint",
             encoder_dir=f"{work_dir}/fold-{k}/encoder" if args.encoder == "default" else args.encoder_dir)
         train_docs = [d for d in docs if d.id != test.id]
-        extractor, _ = train(fold_args, train_docs=train_docs, dev_docs=[], save=False, extra_docs=extra_train)
+        extractor, history = train(fold_args, train_docs=train_docs, dev_docs=dev_docs, save=False, extra_docs=extra_train)
+        kept_epochs.append(kept_epoch(history)["epoch"])
         preds[MODEL].append(extractor.predict(test.text, id=test.id))
         repairs = extractor.settings.repairs
         for name, chosen in repair_variants(repairs).items():  # the same weights, decoded without a repair
@@ -133,6 +140,8 @@ def cross_validate(docs: list[Document], args: TrainingArguments, work_dir: str 
         "arguments": dataclasses.asdict(args),
         "documents": [d.id for d in docs],
         "extra_training_documents": len(extra_train or []),
+        "dev_documents": len(dev_docs),
+        "kept_epochs": kept_epochs,
         "encoder_pretraining": _pretraining_info(args.encoder),
         "gold": [d.to_dict() for d in docs],
         "systems": {name: summarise(docs, p, bootstrap) for name, p in preds.items()},

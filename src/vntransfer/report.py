@@ -76,6 +76,10 @@ def report_markdown(report: dict) -> str:
     if report.get("extra_training_documents"):
         lines.append(f"Training side of every fold: the four other seed documents plus {report['extra_training_documents']} "
                      "written and generated documents (never tested on).")
+    if report.get("dev_documents"):
+        lines.append(f"Each fold keeps the epoch with the best mean of entity, relation and event-argument F1 on the "
+                     f"{report['dev_documents']} development documents (never trained or tested on), as the shipped model "
+                     f"does; kept epochs per fold: {', '.join(map(str, report.get('kept_epochs', [])))}.")
     pre = report.get("encoder_pretraining")
     if pre:
         lines.append(f"Encoder: RoBERTa {pre['layers']} layers × {pre['hidden_size']} hidden, vocabulary {pre['vocab_size']}, "

@@ -155,6 +155,7 @@ def train(args: TrainingArguments, train_docs: Optional[list[Document]] = None,
 
     fingerprint = _fingerprint(args, train_docs + extra_docs)
     start_epoch, history, best = 0, [], -1.0
+    best_state: Optional[dict] = None
     ckpt = Path(args.checkpoint_dir)
     if args.resume:
         resumed = _resume(ckpt, fingerprint, model, optimizer, scheduler)
@@ -196,8 +197,9 @@ def train(args: TrainingArguments, train_docs: Optional[list[Document]] = None,
         if save and metric > best:
             best = metric
             extractor.save(args.output_dir, extra={"training": _summary(args, train_docs, dev_docs, history, pretrained, extra_docs, setup_seconds)})
-        elif not save:
-            best = max(best, metric)
+        elif not save and metric > best:  # kept in memory: the returned extractor is the best epoch's
+            best = metric
+            best_state = {k: v.detach().clone() for k, v in model.state_dict().items()} if dev_docs else None
         if save:
             _checkpoint(ckpt, model, optimizer, scheduler, epoch + 1, history, best, fingerprint)
     if save:
@@ -216,6 +218,8 @@ def train(args: TrainingArguments, train_docs: Optional[list[Document]] = None,
         from .pipeline import load
 
         return load(args.output_dir), history
+    if best_state is not None:
+        model.load_state_dict(best_state)
     return extractor, history
 
 
