@@ -80,6 +80,15 @@ FORMS = [
     ("promotion (thăng chức), enterprise",
      "Ông Võ Văn Dũng được thăng chức Phó Tổng Giám đốc Tổng công ty Đường sắt Việt Nam.",
      [("Võ Văn Dũng", "OTHER", "thăng chức", [("Phó Tổng Giám đốc", "Tổng công ty Đường sắt Việt Nam")], [])]),
+    ("a reception moves nobody",
+     "Thủ tướng Phạm Minh Chính tiếp Đại sứ Nhật Bản tại Hà Nội",
+     []),
+    ("a short mention takes the move",
+     "Ông Dũng được bầu làm Chủ tịch HĐND huyện Mường Tè.",
+     [("Dũng", "BAU", "bầu", [("Chủ tịch", "HĐND huyện Mường Tè")], [])]),
+    ("a retirement moves nobody",
+     "Đại tá Nguyễn Văn Hùng, Chính ủy Bộ Chỉ huy Quân sự tỉnh Sơn La, nghỉ hưu theo chế độ.",
+     []),
     ("false friends, no move",
      "Cử tri xã Tân Lập kiến nghị cải thiện điều kiện làm việc và đẩy mạnh chuyển đổi số.",
      []),
@@ -120,3 +129,12 @@ def test_every_prediction_is_a_valid_document(shipped):
               "Ong Nguyen Van An giu chuc Bi thu Tinh uy Lao Cai", "Hà Nội", "- 1. ; :"]
     for k, doc in enumerate(shipped.predict_many(texts)):
         assert validate_document(doc) == [], (k, texts[k][:60])
+
+
+def test_a_short_mention_is_a_person_holding_its_post(shipped):
+    """SPEC.md: ông [An] is a PERSON; the sentence states the post he holds."""
+    doc = shipped.predict("Ông An giữ chức Bí thư.")
+    ents = doc.entity_map()
+    assert sorted((e.type, e.text) for e in doc.entities) == [("PERSON", "An"), ("POSITION", "Bí thư")]
+    assert [(r.type, ents[r.head].text, ents[r.tail].text) for r in doc.relations] == [("HOLDS", "An", "Bí thư")]
+    assert doc.events == ()
