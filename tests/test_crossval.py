@@ -1,47 +1,91 @@
-"""Cross-validation: each document is tested by a model that never trained on it; extra text only trains."""
+"""Cross-validation bookkeeping: each document is tested by a model that never trained on it, extra text only
+trains, the scores are pooled over the folds and each repair is measured on the same fold model. Training is
+replaced by a stub extractor (the folds' arithmetic is what is tested here, in a second or two)."""
 from __future__ import annotations
 
 import dataclasses
+import inspect
 
 import pytest
 
 from vntransfer.crossval import cross_validate
-from vntransfer.generate import generate
+from vntransfer.document import Document
+from vntransfer.formats.markup import parse_block
+from vntransfer.pipeline import ExtractorSettings
 from vntransfer.report import report_markdown
 from vntransfer.training import TrainingArguments
 
-from .conftest import make_phobert_style_encoder
-
-pytestmark = pytest.mark.slow
+from .conftest import APPROVAL_MARKUP, overfit_documents
 
 
-def test_leave_one_out_scores_every_document_and_measures_the_repairs(tmp_path, monkeypatch):
+EXTRA = """Ông [PERSON#p1 Trần An] được [TRIG#g1 điều động] về [BODY#b1 Ban Tổ chức Trung ương].
+---
+p1 TRANSFERRED_TO b1
+g1 DIEU_DONG p1
+"""
+
+
+class HeldOutOracle:
+    """Predicts a document's gold annotation, but only for a text it did not train on (a leak of the test
+    document into training shows as an empty prediction), and nothing when the `admin_words` repair is off."""
+
+    def __init__(self, gold: list[Document], train_docs: list[Document]):
+        self.gold = {d.text: d for d in gold}
+        self.trained = {d.text for d in train_docs}
+        self.settings = ExtractorSettings()
+
+    def predict(self, text: str, id: str = "0") -> Document:
+        if text in self.trained or "admin_words" not in self.settings.repairs:
+            return Document(id, text)
+        g = self.gold[text]
+        return Document(id, text, g.entities, g.relations, g.events)
+
+
+def test_leave_one_out_bookkeeping_with_a_stub_extractor(tmp_path, monkeypatch):
     import vntransfer.crossval as cv
 
-    docs = [dataclasses.replace(d, id=f"doc{k}") for k, d in enumerate(generate(3, seed=11))]
-    extra = generate(2, seed=12)
-    encoder = make_phobert_style_encoder(tmp_path / "enc", [d.text for d in docs + extra])
-    seen = []
-    real_train = cv.train
+    docs = [dataclasses.replace(d, id=f"doc{k}") for k, d in enumerate(overfit_documents() + [parse_block(APPROVAL_MARKUP)])]
+    extra = [parse_block(EXTRA, "extra0"), parse_block(EXTRA.replace("Trần An", "Lê Bình"), "extra1")]
+    trained, based = [], []
+    real_train = inspect.signature(cv.train)
 
-    def spy(args, train_docs, dev_docs, save, extra_docs):
-        seen.append(({d.id for d in train_docs}, {d.id for d in extra_docs}))
-        return real_train(args, train_docs=train_docs, dev_docs=dev_docs, save=save, extra_docs=extra_docs)
+    def stub_train(args, **kwargs):
+        real_train.bind(args, **kwargs)  # called as the real training function can be
+        assert kwargs["save"] is False and kwargs["dev_docs"] == [] and args.dev == []
+        trained.append(({d.id for d in kwargs["train_docs"]}, {d.id for d in kwargs["extra_docs"]}, args.output_dir))
+        return HeldOutOracle(docs, kwargs["train_docs"] + kwargs["extra_docs"]), []
 
-    monkeypatch.setattr(cv, "train", spy)
-    args = TrainingArguments(train=[], dev=[], encoder=str(encoder), epochs=1, batch_size=4, progress=False)
-    report = cross_validate(docs, args, work_dir=str(tmp_path / "cv"), extra_train=extra, bootstrap=20, baselines={})
-    assert report["documents"] == ["doc0", "doc1", "doc2"]
-    for (train_ids, extra_ids), test in zip(seen, docs):
-        assert test.id not in train_ids and len(train_ids) == 2 and extra_ids == {d.id for d in extra}
-    assert [p["id"] for p in report["systems"]["vntransfer"]["predictions"]] == ["doc0", "doc1", "doc2"]
-    assert set(report["repairs"]) == {"no repairs"} | {f"without {r}" for r in args_repairs()}
+    def baseline(train_docs):
+        based.append({d.id for d in train_docs})
+        return lambda text, id: Document(id, text)  # finds nothing
+
+    monkeypatch.setattr(cv, "train", stub_train)
+    args = TrainingArguments(train=[], dev=[], encoder="enc", epochs=1, progress=False)
+    report = cross_validate(docs, args, work_dir=str(tmp_path / "cv"), extra_train=extra, bootstrap=20,
+                            baselines={"nothing": baseline})
+    # fold k holds out document k; the extra text trains every fold and is never tested
+    assert report["documents"] == ["doc0", "doc1", "doc2"] and report["extra_training_documents"] == 2
+    all_ids, extra_ids = {d.id for d in docs}, {d.id for d in extra}
+    for k, (train_ids, extra_train_ids, output_dir) in enumerate(trained):
+        assert train_ids == all_ids - {f"doc{k}"} and extra_train_ids == extra_ids
+        assert output_dir.endswith(f"fold-{k}/model")
+    assert based == [(all_ids - {f"doc{k}"}) | extra_ids for k in range(3)]
+    assert len(trained) == 3
+    # pooled over the folds: the held-out oracle is right everywhere, the empty baseline finds nothing
+    model, nothing = report["systems"]["vntransfer"], report["systems"]["nothing"]
+    gold_entities = sum(len(d.entities) for d in docs)
+    assert model["pooled"]["entities"]["micro"] == {**model["pooled"]["entities"]["micro"], "tp": gold_entities, "fp": 0, "fn": 0}
+    assert model["summary"]["entity micro-F1"]["pooled"] == 1.0
+    assert model["summary"]["entity micro-F1"]["per_fold"] == [1.0, 1.0, 1.0]
+    assert [p["id"] for p in model["predictions"]] == ["doc0", "doc1", "doc2"]
+    assert nothing["pooled"]["entities"]["micro"]["fn"] == gold_entities and nothing["summary"]["entity micro-F1"]["pooled"] == 0.0
+    assert report["gold"] == [d.to_dict() for d in docs]
+    # each repair is measured on the same fold model, decoded without it; the fold model keeps its repairs
+    repairs = ExtractorSettings().repairs
+    assert set(report["repairs"]) == {"no repairs"} | {f"without {r}" for r in repairs}
+    for name, scores in report["repairs"].items():
+        expected = 0.0 if name in ("no repairs", "without admin_words") else 1.0
+        assert scores["entities"]["micro"]["f1"] == expected, name
     assert "Decoding repairs" in report_markdown(report)
     with pytest.raises(ValueError, match="overlap"):
         cross_validate(docs, args, work_dir=str(tmp_path / "cv2"), extra_train=docs[:1], baselines={})
-
-
-def args_repairs():
-    from vntransfer.pipeline import ExtractorSettings
-
-    return ExtractorSettings().repairs

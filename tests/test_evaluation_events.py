@@ -72,7 +72,47 @@ def test_evaluate_py_on_a_jsonl_set_with_baselines(tmp_path, tiny_model_dir):
     assert list(report["systems"]) == ["vntransfer", "underthesea ner", "lexicon + rules"]
     md = (out / "report.md").read_text(encoding="utf-8")
     assert "Events by class" in md and "Events by the form" in md and "Per fold" not in md
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert html.lstrip().lower().startswith("<!doctype html") and "vntransfer" in html
+    _assert_consistent(report, [parse_block(m, f"d{k}") for k, m in enumerate((LIST, ELECTION, PASSIVE))], md)
     # the committed cross-validation report is never overwritten by a --model run
     refused = subprocess.run([sys.executable, "evaluate.py", "--model", str(tiny_model_dir), "--data", str(data),
                               "--out", "reports/cv"], cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert refused.returncode == 2 and "reports/cv" in refused.stderr
+
+
+def _assert_consistent(report: dict, gold: list[Document], markdown: str) -> None:
+    """The numbers of a report agree with the gold set and with the predictions it carries: counts add up to
+    the gold and predicted counts, every F1 is in [0, 1] and is the F1 of its precision and recall."""
+    from vntransfer.scoring import event_argument_keys
+    from vntransfer.validation import validate_document
+
+    n_gold = {"entities": sum(len(d.entities) for d in gold), "relations": sum(len(d.relations) for d in gold),
+              "arguments": sum(len(event_argument_keys(d)) for d in gold)}
+    assert all(n_gold.values())
+    assert report["gold"] == [d.to_dict() for d in gold]
+    for name, system in report["systems"].items():
+        preds = [Document.from_dict(p) for p in system["predictions"]]
+        assert [p.id for p in preds] == [d.id for d in gold], name
+        assert all(validate_document(p) == [] for p in preds), name
+        pooled = system["pooled"]
+        n_pred = {"entities": sum(len(p.entities) for p in preds), "relations": sum(len(p.relations) for p in preds),
+                  "arguments": sum(len(event_argument_keys(p)) for p in preds)}
+        for what, counts in (("entities", pooled["entities"]["micro"]), ("relations", pooled["relations"]["strict"]["micro"]),
+                             ("arguments", pooled["events"]["arguments"])):
+            assert counts["tp"] + counts["fn"] == n_gold[what] == counts["support"], (name, what)
+            assert counts["tp"] + counts["fp"] == n_pred[what], (name, what)
+            p, r = counts["precision"], counts["recall"]
+            assert 0 <= counts["f1"] <= 1 and abs(counts["f1"] - (2 * p * r / (p + r) if p + r else 0.0)) < 1e-9
+        per_type = pooled["entities"]["per_type"]
+        assert sum(t["support"] for t in per_type.values()) == n_gold["entities"]
+        summary = system["summary"]
+        assert summary["entity micro-F1"]["pooled"] == pooled["entities"]["micro"]["f1"]
+        assert summary["relation strict F1"]["pooled"] == pooled["relations"]["strict"]["micro"]["f1"]
+        assert summary["event-argument F1"]["pooled"] == pooled["events"]["arguments"]["f1"]
+        for metric, s in summary.items():
+            assert 0 <= s["pooled"] <= 1 and len(s["per_fold"]) == len(gold), (name, metric)
+            assert all(v is None or 0 <= v <= 1 for v in s["per_fold"]), (name, metric)
+            lo, hi = s["ci95"]
+            assert (lo != lo and hi != hi) or 0 <= lo <= hi <= 1, (name, metric)  # nan: nothing to resample
+        assert f"{summary['entity micro-F1']['pooled']:.3f}" in markdown

@@ -42,6 +42,19 @@ ADMIN_WORDS = frozenset({("tỉnh",), ("thành", "phố"), ("tp",), ("tp", "."),
 #: after these (numerals, plural markers) the admin word heads a plural phrase and belongs to no name
 PLURAL_MARKERS = frozenset({"hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín", "mười", "các", "những", "mấy", "nhiều"})
 
+#: after these "năm" is "year", not "five": "Cuối năm xã [Tân Lập]" is "at the end of the year, the commune
+#: [Tân Lập]" (cuối/đầu/giữa năm, hằng/hàng/mỗi năm, suốt/quanh/nửa năm). Left out as ambiguous: "cả năm xã"
+#: (all five communes), "trong năm xã" (in the year / among five communes).
+YEAR_BEFORE = frozenset({"cuối", "đầu", "giữa", "hằng", "hàng", "mỗi", "suốt", "quanh", "nửa"})
+
+
+def _counts(keys: list[str], i: int) -> bool:
+    """keys[i] is a numeral or plural marker that heads a plural phrase ("hai xã", "năm xã", "3 xã"), not the
+    noun "năm" (year) of a time phrase ("Cuối năm xã ...")."""
+    if not (keys[i] in PLURAL_MARKERS or keys[i].isdigit()):
+        return False
+    return not (keys[i] == "năm" and i > 0 and keys[i - 1] in YEAR_BEFORE)
+
 
 def attach_admin_words(spans: list[tuple[int, int, int, float]], syllables) -> list[tuple[int, int, int, float]]:
     """A LOCALITY predicted as [tỉnh] [Lào Cai] (or as [Lào Cai] right after "tỉnh") becomes [tỉnh Lào Cai];
@@ -51,7 +64,7 @@ def attach_admin_words(spans: list[tuple[int, int, int, float]], syllables) -> l
     keys = [unicodedata.normalize("NFC", s.text).lower() for s in syllables]
     out = []
     for f, l, t, sc in spans:
-        if t == loc and f > 0 and (keys[f - 1] in PLURAL_MARKERS or keys[f - 1].isdigit()):
+        if t == loc and f > 0 and _counts(keys, f - 1):
             n = next((n for n in (3, 2, 1) if tuple(keys[f:f + n]) in ADMIN_WORDS and f + n <= l), 0)
             f += n
         out.append((f, l, t, sc))
@@ -63,7 +76,7 @@ def attach_admin_words(spans: list[tuple[int, int, int, float]], syllables) -> l
             if t != loc:
                 continue
             for n in (1, 2, 3):
-                plural = f - n - 1 >= 0 and (keys[f - n - 1] in PLURAL_MARKERS or keys[f - n - 1].isdigit())
+                plural = f - n - 1 >= 0 and _counts(keys, f - n - 1)
                 if f - n >= 0 and tuple(keys[f - n:f]) in ADMIN_WORDS and not plural:
                     before = [c for c in out if c[2] == loc and c[0] == f - n and c[1] == f - 1]
                     clash = [c for c in out if c[2] == loc and c is not out[i] and c not in before and c[1] >= f - n and c[0] < f]
@@ -192,6 +205,11 @@ def mend_word_splits(spans: list[tuple[int, int, int, float]], probs: torch.Tens
                                    and c[1] < words[word_of[c[1]]].last)]
 
 
+#: words that say when the holder held the post, not what the post is: "tân" (new), "nguyên", "cựu" (former).
+#: No gold POSITION holds them, but the segmenter glues them to the title ("Tân_Bí_thư", "Nguyên_Phó Thủ_tướng")
+HOLDER_MODIFIERS = frozenset({"tân", "nguyên", "cựu"})
+
+
 def snap_to_words(spans: list[tuple[int, int, int, float]], words, n_syllables: int,
                   syllables=None) -> list[tuple[int, int, int, float]]:
     """A span with one edge inside a segmented word grows to the word's edge over syllables no other
@@ -199,8 +217,10 @@ def snap_to_words(spans: list[tuple[int, int, int, float]], words, n_syllables: 
     then joins to [Ban]); same-type spans it reaches are merged into it ([Nguyễn] .. [Trọng] in
     "Nguyễn_Phú_Trọng" -> [Nguyễn Phú Trọng]). Syllables held by a span of another type stop it, so
     "Phó Trưởng | phòng" (SPEC.md's shared head noun) and a place nested after a glued word stay as they are;
-    with `syllables`, a capitalised name does not grow over lowercase syllables."""
+    with `syllables`, a capitalised name does not grow over lowercase syllables and a title does not grow
+    over a modifier of its holder glued before it ("Tân_Bí_thư" tagged [Bí thư] stays [Bí thư])."""
     word_of = word_index(words, n_syllables)
+    position = ENTITY_TYPES.index("POSITION")
     out = sorted(spans, key=lambda c: (c[0], -c[1], c[2]))
     for k in range(len(out)):
         if out[k] is None:
@@ -216,6 +236,9 @@ def snap_to_words(spans: list[tuple[int, int, int, float]], words, n_syllables: 
             return all(not (c[0] <= i <= c[1]) or c[2] == t for c in others)
 
         w_first, w_last = words[word_of[first]].first, words[word_of[last]].last
+        while (t == position and syllables is not None and w_first < first
+               and unicodedata.normalize("NFC", syllables[w_first].text).lower() in HOLDER_MODIFIERS):
+            w_first += 1
         if w_first < first and all(free(i, first) for i in range(w_first, first)):
             first = w_first
         if last < w_last and all(free(i, last) for i in range(last + 1, w_last + 1)):
