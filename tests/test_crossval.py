@@ -18,6 +18,12 @@ from vntransfer.training import TrainingArguments
 from .conftest import APPROVAL_MARKUP, overfit_documents
 
 
+def write_jsonl(docs, path):
+    import json
+
+    path.write_text("".join(json.dumps(d.to_dict(), ensure_ascii=False) + "\n" for d in docs), encoding="utf-8")
+
+
 EXTRA = """Ông [PERSON#p1 Trần An] được [TRIG#g1 điều động] về [BODY#b1 Ban Tổ chức Trung ương].
 ---
 p1 TRANSFERRED_TO b1
@@ -51,20 +57,26 @@ def test_leave_one_out_bookkeeping_with_a_stub_extractor(tmp_path, monkeypatch):
 
     def stub_train(args, **kwargs):
         real_train.bind(args, **kwargs)  # called as the real training function can be
-        assert kwargs["save"] is False and kwargs["dev_docs"] == [] and args.dev == []
+        assert kwargs["save"] is False and [d.id for d in kwargs["dev_docs"]] == ["dev0"] and args.dev == [str(dev_file)]
         trained.append(({d.id for d in kwargs["train_docs"]}, {d.id for d in kwargs["extra_docs"]}, args.output_dir))
-        return HeldOutOracle(docs, kwargs["train_docs"] + kwargs["extra_docs"]), []
+        # the fold keeps its best dev epoch (2 of 3), as the real training function does
+        history = [{"epoch": 1, "dev_score": 0.5}, {"epoch": 2, "dev_score": 0.7}, {"epoch": 3, "dev_score": 0.6}]
+        return HeldOutOracle(docs, kwargs["train_docs"] + kwargs["extra_docs"]), history
 
     def baseline(train_docs):
         based.append({d.id for d in train_docs})
         return lambda text, id: Document(id, text)  # finds nothing
 
     monkeypatch.setattr(cv, "train", stub_train)
-    args = TrainingArguments(train=[], dev=[], encoder="enc", epochs=1, progress=False)
+    dev_file = tmp_path / "dev.jsonl"  # a development set selects each fold's epoch; it is never a test document
+    write_jsonl([parse_block(EXTRA.replace("Trần An", "Đỗ Cường"), "dev0")], dev_file)
+    args = TrainingArguments(train=[], dev=[str(dev_file)], encoder="enc", epochs=1, progress=False)
     report = cross_validate(docs, args, work_dir=str(tmp_path / "cv"), extra_train=extra, bootstrap=20,
                             baselines={"nothing": baseline})
     # fold k holds out document k; the extra text trains every fold and is never tested
     assert report["documents"] == ["doc0", "doc1", "doc2"] and report["extra_training_documents"] == 2
+    assert report["dev_documents"] == 1 and report["kept_epochs"] == [2, 2, 2]
+    assert "kept epochs per fold: 2, 2, 2" in report_markdown(report)
     all_ids, extra_ids = {d.id for d in docs}, {d.id for d in extra}
     for k, (train_ids, extra_train_ids, output_dir) in enumerate(trained):
         assert train_ids == all_ids - {f"doc{k}"} and extra_train_ids == extra_ids
@@ -89,3 +101,6 @@ def test_leave_one_out_bookkeeping_with_a_stub_extractor(tmp_path, monkeypatch):
     assert "Decoding repairs" in report_markdown(report)
     with pytest.raises(ValueError, match="overlap"):
         cross_validate(docs, args, work_dir=str(tmp_path / "cv2"), extra_train=docs[:1], baselines={})
+    write_jsonl([docs[0]], dev_file)
+    with pytest.raises(ValueError, match="development documents overlap"):
+        cross_validate(docs, args, work_dir=str(tmp_path / "cv3"), extra_train=extra, baselines={})

@@ -104,8 +104,6 @@ def cross_validate(docs: list[Document], args: TrainingArguments, work_dir: str 
     (written or generated text) only ever joins the training side."""
     baselines = default_baselines() if baselines is None else baselines
     if extra_train is None and args.extra_train:
-        from .corpus import load_documents
-
         extra_train = load_documents(args.extra_train)
     test_ids = {d.id for d in docs}
     if any(d.id in test_ids for d in extra_train or []):
