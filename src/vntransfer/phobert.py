@@ -46,19 +46,27 @@ def load_tokenizer(directory: Union[str, Path]):
     return PhobertTokenizer(vocab_file=str(directory / "vocab.txt"), merges_file=str(directory / "bpe.codes"))
 
 
-def init_encoder(tokenizer_dir: Union[str, Path], out: Union[str, Path], like: str = "phobert-base",
-                 seed: int = 13, **overrides) -> Path:
-    """Write PhoBERT's tokenizer and a randomly initialised RobertaModel of `like`'s shape (fields of
-    `RobertaConfig` in `overrides` change it, e.g. a small one for tests) into `out`."""
-    import torch
-    from transformers import AutoModel, RobertaConfig
+def encoder_config(tokenizer, like: str = "phobert-base", **overrides):
+    """The `RobertaConfig` of `like` for `tokenizer` (its vocabulary size and special tokens); fields in
+    `overrides` change the shape (e.g. a small one for tests)."""
+    from transformers import RobertaConfig
 
     if like not in SHAPES:
         raise ValueError(f"unknown shape {like!r}; one of {', '.join(SHAPES)}")
+    return RobertaConfig(vocab_size=len(tokenizer), pad_token_id=tokenizer.pad_token_id,
+                         bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id,
+                         **{**SHAPES[like], **COMMON, **overrides})
+
+
+def init_encoder(tokenizer_dir: Union[str, Path], out: Union[str, Path], like: str = "phobert-base",
+                 seed: int = 13, **overrides) -> Path:
+    """Write PhoBERT's tokenizer and a randomly initialised RobertaModel of `like`'s shape (see
+    `encoder_config`) into `out`: a folder that `train.py --encoder` and `AutoModel` read."""
+    import torch
+    from transformers import AutoModel
+
     tokenizer = load_tokenizer(tokenizer_dir)
-    config = RobertaConfig(vocab_size=len(tokenizer), pad_token_id=tokenizer.pad_token_id,
-                           bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id,
-                           **{**SHAPES[like], **COMMON, **overrides})
+    config = encoder_config(tokenizer, like, **overrides)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(seed)
