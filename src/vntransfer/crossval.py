@@ -109,6 +109,9 @@ def cross_validate(docs: list[Document], args: TrainingArguments, work_dir: str 
     test_ids = {d.id for d in docs}
     if any(d.id in test_ids for d in extra_train or []):
         raise ValueError("extra training documents overlap the test documents")
+    from .segmenting import segmented_texts
+
+    segmented_texts([d.text for d in docs + list(extra_train or [])], args.segment)  # once for every fold (on-disk cache)
     preds: dict[str, list[Document]] = {MODEL: [], **{name: [] for name in baselines}}
     repaired: dict[str, list[Document]] = {}
     for k, test in enumerate(docs):

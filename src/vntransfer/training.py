@@ -23,6 +23,7 @@ from .document import Document
 from .evaluation import score_documents
 from .pipeline import Extractor, ExtractorSettings
 from .model import TransferExtractorModel
+from .segmenting import segmented_texts
 
 logger = logging.getLogger(__name__)
 
@@ -149,8 +150,12 @@ def train(args: TrainingArguments, train_docs: Optional[list[Document]] = None,
                                    trigger_head=args.trigger_head)
     settings = ExtractorSettings(max_length=args.max_length, stride=args.stride, segment=args.segment, spelling=args.spelling)
     extractor = Extractor(model, tokenizer, settings)
-    examples = [x for d in train_docs for x in document_examples(d, extractor.encoder, args.segment)] * args.real_repeat
-    examples += [x for d in extra_docs for x in document_examples(d, extractor.encoder, args.segment)]
+    # segmented through datasets' on-disk cache (segmenting.py): runs and folds over the same texts segment them once
+    segmented = segmented_texts([d.text for d in train_docs + extra_docs], args.segment)
+    examples = [x for d, s in zip(train_docs, segmented)
+                for x in document_examples(d, extractor.encoder, args.segment, s)] * args.real_repeat
+    examples += [x for d, s in zip(extra_docs, segmented[len(train_docs):])
+                 for x in document_examples(d, extractor.encoder, args.segment, s)]
     steps_per_epoch = math.ceil(len(examples) / args.batch_size)
     total = steps_per_epoch * args.epochs
 
