@@ -50,6 +50,27 @@ def test_init_encoder_without_tokenizer_files_is_a_clear_error(tmp_path):
     assert not (tmp_path / "enc").exists()
 
 
+@needs_tokenizer
+def test_phobert_tokenizer_round_trip_in_process(tmp_path):
+    """A small encoder with PhoBERT's real tokenizer: one training step, save, reload, the same predictions."""
+    from vntransfer.phobert import init_encoder
+    from vntransfer.pipeline import load
+    from vntransfer.training import TrainingArguments, train
+
+    docs = overfit_documents()
+    encoder = init_encoder(TOKENIZER_DIR, tmp_path / "enc", hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
+                           intermediate_size=32)
+    args = TrainingArguments(train=[], dev=[], encoder=str(encoder), output_dir=str(tmp_path / "model"),
+                             checkpoint_dir=str(tmp_path / "ck"), epochs=1, batch_size=8, progress=False,
+                             spelling="tone_on_final_vowel")
+    extractor, history = train(args, train_docs=docs, dev_docs=[], save=False)
+    assert len(history) == 1 and history[0]["loss"] > 0
+    reloaded = load(extractor.save(tmp_path / "model"))
+    assert len(reloaded.tokenizer) == 64001 and reloaded.encoder.spelling == "tone_on_final_vowel"
+    for d in docs:
+        assert reloaded.predict(d.text).to_dict() == extractor.predict(d.text).to_dict()
+
+
 @pytest.mark.slow
 @needs_tokenizer
 def test_init_encoder_train_py_save_load_predict(tmp_path):
