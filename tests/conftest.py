@@ -11,6 +11,16 @@ ROOT = Path(__file__).resolve().parent.parent
 ANNOTATIONS = ROOT / "annotations"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _segmentation_cache(tmp_path_factory):
+    """Training in tests caches its segmentations (segmenting.py) in a folder of the test session, not the user's."""
+    import os
+
+    from vntransfer.segmenting import CACHE_ENV
+
+    os.environ.setdefault(CACHE_ENV, str(tmp_path_factory.mktemp("segment-cache")))
+
+
 def make_doc(text: str, entities: list[tuple], relations: list[tuple] = (), events: list[dict] = (), id: str = "t") -> dict:
     """A SPEC.md dict from (type, surface, occurrence) entities; offsets are computed, ids T1.."""
     ents = []

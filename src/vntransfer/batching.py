@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Optional, Sequence
 
 import torch
 
@@ -45,9 +45,11 @@ def pair_features(batch_index: int, a: tuple[int, int, int], b: tuple[int, int, 
     return [batch_index, a[0], a[1], b[0], b[1], a[2], b[2], distance_bucket(gap)]
 
 
-def document_examples(doc: Document, encoder: WordEncoder, segment: bool = True) -> list[Example]:
-    """Training examples of a gold document: windows with tags, gold entities and relations."""
-    sentences = segment_words(doc.text, segment=segment)
+def document_examples(doc: Document, encoder: WordEncoder, segment: bool = True,
+                      sentences: Optional[Sequence[Sentence]] = None) -> list[Example]:
+    """Training examples of a gold document: windows with tags, gold entities and relations. `sentences`:
+    the text's `segment_words` already made (segmenting.py's cache), else they are made here."""
+    sentences = segment_words(doc.text, segment=segment) if sentences is None else list(sentences)
     by_start = {}
     for si, s in enumerate(sentences):
         for k, syl in enumerate(s.syllables):

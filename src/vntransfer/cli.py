@@ -446,6 +446,22 @@ def cmd_pretrain(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_init_encoder(args: argparse.Namespace) -> int:
+    from .phobert import find_tokenizer_dir, init_encoder
+
+    folder = args.tokenizer or find_tokenizer_dir()
+    if folder is None:
+        print("error: no --tokenizer given and no PhoBERT tokenizer folder found ($VNTRANSFER_PHOBERT_TOKENIZER "
+              "or ../shared/phobert-tokenizer)", file=sys.stderr)
+        return 2
+    overrides = {k: v for k, v in (("hidden_size", args.hidden_size), ("num_hidden_layers", args.layers),
+                                   ("num_attention_heads", args.heads), ("intermediate_size", args.intermediate_size))
+                 if v is not None}
+    out = init_encoder(folder, args.out, like=args.like, seed=args.seed, **overrides)
+    print(f"randomly initialised {args.like}-shaped encoder with the tokenizer of {folder} -> {out}", file=sys.stderr)
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import API_KEY_ENV, bind_problem, serve
 
@@ -565,6 +581,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=13)
     p.add_argument("--no-package-text", action="store_true", help="leave out text shipped inside installed packages")
     p.set_defaults(func=cmd_pretrain)
+
+    p = sub.add_parser("init-encoder", help="PhoBERT's tokenizer + a randomly initialised encoder of its shape "
+                                            "(the PhoBERT path without the weights; train.py --encoder DIR)")
+    p.add_argument("--like", default="phobert-base", choices=["phobert-base", "phobert-large"])
+    p.add_argument("--tokenizer", help="folder with PhoBERT's vocab.txt and bpe.codes "
+                                       "(default: $VNTRANSFER_PHOBERT_TOKENIZER, else ../shared/phobert-tokenizer)")
+    p.add_argument("--out", required=True, help="encoder folder to write")
+    p.add_argument("--hidden-size", type=_positive_int, help="override the shape's hidden size")
+    p.add_argument("--layers", type=_positive_int, help="override the shape's layer count")
+    p.add_argument("--heads", type=_positive_int, help="override the shape's attention heads")
+    p.add_argument("--intermediate-size", type=_positive_int, help="override the shape's feed-forward size")
+    p.add_argument("--seed", type=int, default=13)
+    p.set_defaults(func=cmd_init_encoder)
 
     p = sub.add_parser("serve", help="HTTP service: a page at /, POST /predict, GET /health, /version, /metrics, docs at /docs")
     p.add_argument("--host", default="127.0.0.1",

@@ -112,6 +112,9 @@ def cross_validate(docs: list[Document], args: TrainingArguments, work_dir: str 
     dev_docs = load_documents(top_level_files(args.dev)) if args.dev else []
     if any(d.id in test_ids or d.text in {t.text for t in docs} for d in dev_docs):
         raise ValueError("development documents overlap the test documents")
+    from .segmenting import segmented_texts
+
+    segmented_texts([d.text for d in docs + list(extra_train or [])], args.segment)  # once for every fold (on-disk cache)
     preds: dict[str, list[Document]] = {MODEL: [], **{name: [] for name in baselines}}
     repaired: dict[str, list[Document]] = {}
     kept_epochs: list[int] = []

@@ -32,7 +32,8 @@ SETTINGS = "vntransfer.json"
 #: weight names of a VntransferModel (model_type "vntransfer") start with this; older folders have none
 HF_PREFIX = "extractor."
 #: the ExtractorSettings fields saved with a model
-SETTING_NAMES = ("max_length", "stride", "segment", "relation_threshold", "repairs", "trigger_lexicon_fallback")
+SETTING_NAMES = ("max_length", "stride", "segment", "relation_threshold", "repairs", "trigger_lexicon_fallback",
+                 "spelling")
 #: the training output when running from a checkout (train.py writes it)
 DEFAULT_MODEL = Path(__file__).resolve().parents[2] / "models" / "default"
 #: the copy that a built wheel carries (setup.py copies models/default here at build time)
@@ -69,6 +70,8 @@ class ExtractorSettings:
                                 "split_names")
     #: a move for which the trigger head found no trigger takes a trigger word of the lexicon in its sentence
     trigger_lexicon_fallback: bool = True
+    #: how words are spelled for the encoder (spelling.py); models saved without it read the text as written
+    spelling: str = "as_written"
     extra: dict = field(default_factory=dict)
 
 
@@ -77,7 +80,7 @@ class Extractor:
         self.model = model.eval()
         self.tokenizer = tokenizer
         self.settings = settings or ExtractorSettings()
-        self.encoder = WordEncoder(tokenizer, self.settings.max_length, self.settings.stride)
+        self.encoder = WordEncoder(tokenizer, self.settings.max_length, self.settings.stride, self.settings.spelling)
 
     # -- prediction ----------------------------------------------------------------------------
     def predict(self, text: str, id: str = "0") -> Document:
@@ -252,6 +255,7 @@ class Extractor:
                 "relation_threshold": self.settings.relation_threshold,
                 "repairs": list(self.settings.repairs),
             "trigger_lexicon_fallback": self.settings.trigger_lexicon_fallback,
+                "spelling": self.settings.spelling,
                 "model": dict(self.model.options),
                 **{k: v for k, v in self.settings.extra.items() if k not in reserved},
                 **{k: v for k, v in (extra or {}).items() if k not in reserved},

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .gazetteer import features as gazetteer_features
+from .spelling import SPELLINGS, respell
 from .words import Sentence, form_syllables, word_string
 
 #: places in a word told apart: (index in word capped at 3) x (is last syllable)
@@ -56,12 +57,17 @@ def _piece_length(piece: str) -> int:
 
 
 class WordEncoder:
-    """Encodes words with a Hugging Face tokenizer, caching each word's pieces."""
+    """Encodes words with a Hugging Face tokenizer, caching each word's pieces. `spelling` (spelling.py)
+    is how a word is written for the tokenizer; it keeps every character in place, so the syllables'
+    sub-tokens and the offsets into the text are the same under any spelling."""
 
-    def __init__(self, tokenizer, max_length: int = 256, stride: int = 32):
+    def __init__(self, tokenizer, max_length: int = 256, stride: int = 32, spelling: str = "as_written"):
+        if spelling not in SPELLINGS:
+            raise ValueError(f"unknown spelling {spelling!r}; one of {', '.join(SPELLINGS)}")
         self.tokenizer = tokenizer
         self.max_length = max_length
         self.stride = stride
+        self.spelling = spelling
         self._cache: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {}
 
     def encode_word(self, word: str, syllable_starts: list[int]) -> tuple[tuple[int, ...], tuple[int, ...]]:
@@ -96,7 +102,7 @@ class WordEncoder:
             for syllable in form_syllables(sentence, w):
                 starts.append(pos)
                 pos += len(syllable) + 1  # the joining "_"
-            ids, owners = self.encode_word(form, starts)
+            ids, owners = self.encode_word(respell(form, self.spelling), starts)
             n = w.last - w.first + 1
             forms = form_syllables(sentence, w)
             slots = [(min(k, 3) * 2 + (1 if k == n - 1 else 0)) * N_SYLLABLE_SHAPES + syllable_shape(forms[k])

@@ -23,6 +23,7 @@ from .document import Document
 from .evaluation import score_documents
 from .pipeline import Extractor, ExtractorSettings
 from .model import TransferExtractorModel
+from .segmenting import segmented_texts
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +63,9 @@ class TrainingArguments:
     max_length: int = field(default=256, metadata={"help": "encoder positions per window, special tokens included"})
     stride: int = field(default=32, metadata={"help": "sub-tokens of overlap between windows of a long sentence"})
     segment: bool = field(default=True, metadata={"help": "word-segment with underthesea (PhoBERT input)"})
+    spelling: str = field(default="as_written", metadata={
+        "help": "how words are spelled for the encoder: as_written, or tone_on_final_vowel ('hoà', 'Tỉnh_uỷ', as "
+                "PhoBERT's vocabulary has them; docs/phobert.md); offsets are never affected"})
     seed: int = field(default=13, metadata={"help": "random seed (weights, shuffling, dropout)"})
     progress: bool = field(default=True, metadata={"help": "show progress bars"})
     gazetteer: bool = field(default=True, metadata={"help": "add gazetteer hints (registry places, titles, bodies, surnames) to each syllable"})
@@ -77,6 +81,10 @@ class TrainingArguments:
             raise ValueError("warmup_ratio must be in [0, 1)")
         if self.max_length < 8:
             raise ValueError("max_length must be >= 8")
+        from .spelling import SPELLINGS
+
+        if self.spelling not in SPELLINGS:
+            raise ValueError(f"spelling must be one of {', '.join(SPELLINGS)}")
 
 
 def top_level_files(paths: list[str]) -> list[Path]:
@@ -140,10 +148,14 @@ def train(args: TrainingArguments, train_docs: Optional[list[Document]] = None,
     encoder, tokenizer, pretrained = build_encoder(args, [d.text for d in train_docs + extra_docs])
     model = TransferExtractorModel(encoder, gazetteer=args.gazetteer, context_layer=args.context_layer,
                                    trigger_head=args.trigger_head)
-    settings = ExtractorSettings(max_length=args.max_length, stride=args.stride, segment=args.segment)
+    settings = ExtractorSettings(max_length=args.max_length, stride=args.stride, segment=args.segment, spelling=args.spelling)
     extractor = Extractor(model, tokenizer, settings)
-    examples = [x for d in train_docs for x in document_examples(d, extractor.encoder, args.segment)] * args.real_repeat
-    examples += [x for d in extra_docs for x in document_examples(d, extractor.encoder, args.segment)]
+    # segmented through datasets' on-disk cache (segmenting.py): runs and folds over the same texts segment them once
+    segmented = segmented_texts([d.text for d in train_docs + extra_docs], args.segment)
+    examples = [x for d, s in zip(train_docs, segmented)
+                for x in document_examples(d, extractor.encoder, args.segment, s)] * args.real_repeat
+    examples += [x for d, s in zip(extra_docs, segmented[len(train_docs):])
+                 for x in document_examples(d, extractor.encoder, args.segment, s)]
     steps_per_epoch = math.ceil(len(examples) / args.batch_size)
     total = steps_per_epoch * args.epochs
 
