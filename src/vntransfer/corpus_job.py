@@ -22,6 +22,8 @@ logger = logging.getLogger(__name__)
 
 #: object store of a local Ray: shard descriptions, per-shard summaries and the model's files pass through it
 LOCAL_OBJECT_STORE_BYTES = 512 * 1024 * 1024
+#: one line per run that wrote shards, appended in the output folder
+RUNS = "runs.jsonl"
 
 
 class ShardPredictor:
@@ -84,11 +86,20 @@ def predict_corpus(inputs: Sequence[Union[str, Path]], out: Union[str, Path], mo
                "first_errors": [], "per_shard": []}
     if todo:
         summary.update(_run(todo, out, model_dir, workers, cpus_per_worker, batch_size, jsonl, address, progress))
+        log_run(out, summary)
     summary["complete"] = summary["skipped"] + summary["written"] == len(shards)
     if summary["complete"]:
         summary["total"] = output_counts(out)
         write_summary(out, {"shards": len(shards), **summary["total"]})
     return summary
+
+
+def log_run(out: Union[str, Path], summary: dict) -> None:
+    """Append this run (shards skipped and written, workers, per shard its worker and times) to OUT/runs.jsonl."""
+    import json
+
+    with open(Path(out) / RUNS, "a", encoding="utf-8") as f:
+        f.write(json.dumps({"finished": time.time(), **summary}, ensure_ascii=False) + "\n")
 
 
 def output_counts(out: Union[str, Path]) -> dict:

@@ -12,6 +12,7 @@ Output, one file per shard, named by its index, written to a temporary name and 
     OUT/parquet/part-000000.parquet SPEC.md documents as `corpus.corpus_features()` rows + `source`, `error`
     OUT/jsonl/part-000000.jsonl     the same as `vntransfer predict` writes them (with --jsonl)
     OUT/summary.json                counts, written when every shard is done
+    OUT/runs.jsonl                  one line per run: shards skipped and written, workers, per-shard times
 
 A record that cannot be read or predicted becomes an error row (its id when known, `source` = file:line for
 JSONL, file:row for Parquet, the file for `.txt`, and `error`); the others go on.
@@ -411,7 +412,7 @@ def claim_output(out: Union[str, Path], manifest: dict) -> None:
         differs = [_what(key) for key in ("format", "input", "model", "settings")
                    if _comparable(old.get(key), key) != _comparable(manifest[key], key)]
         if differs:
-            raise CorpusError(f"{out}: holds the output of another run ({'; '.join(differs)} differ); "
+            raise CorpusError(f"{out}: holds the output of another run (not the same: {'; '.join(differs)}); "
                               "choose another --out, or remove it to start again")
         return
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
