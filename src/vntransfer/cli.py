@@ -487,6 +487,12 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_predict_corpus(args: argparse.Namespace) -> int:
     """Corpus prediction on Ray Data (corpus_job.py): sharded, resumable, SPEC.md documents in Parquet
     (and JSONL). Exit 0 when every record was predicted, 1 when some are error rows, 2 on bad arguments."""
+    import importlib.util
+
+    if importlib.util.find_spec("ray") is None:
+        print("error: predict-corpus runs on Ray Data, which is not installed: pip install 'vntransfer[scale]'",
+              file=sys.stderr)
+        return 2
     from .corpus_job import predict_corpus
     from .shards import CorpusError
 
