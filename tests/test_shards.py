@@ -10,7 +10,7 @@ import pytest
 
 from vntransfer.cli import read_request
 from vntransfer.document import Document
-from vntransfer.shards import (CorpusError, Shard, claim_output, list_inputs, make_manifest, plan_shards,
+from vntransfer.shards import (CorpusError, _umask, Shard, claim_output, list_inputs, make_manifest, plan_shards,
                                predict_records, read_output, read_shard, write_shard, written_shards)
 
 LINES = [json.dumps({"id": f"d{i}", "text": f"Ông Nguyễn Văn A{i} được bổ nhiệm."}, ensure_ascii=False) for i in range(5)]
@@ -120,6 +120,8 @@ def test_shard_files_are_whole_and_a_rerun_knows_them(tmp_path):
     assert written_shards(tmp_path, jsonl=True) == {1}
     assert written_shards(tmp_path, jsonl=False) == {0, 1}
     assert not list((tmp_path / "parquet").glob(".*.tmp"))
+    mode = (tmp_path / "parquet" / "part-000001.parquet").stat().st_mode & 0o777
+    assert mode == 0o666 & ~_umask()  # not the private mode of a temporary file
     table = read_output(tmp_path)
     assert table.column("id").to_pylist() == ["7", "7", "x"]
     assert table.column("error").to_pylist() == [None, None, "line 2: missing 'text'"]
