@@ -254,7 +254,10 @@ def main() -> int:
                                                                  a.cluster_cores), marker="cost")
         return 0
     result = run(a.model, a.syllables, a.batch_size, a.profile, a.workers, a.shard_size)
-    Path(a.out).write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    # other benchmarks keep their own keys in the same file: replace only this one's
+    previous = json.loads(Path(a.out).read_text(encoding="utf-8")) if Path(a.out).is_file() else {}
+    kept = {k: v for k, v in previous.items() if k not in ("ray", "ray_speedup", "profile")}
+    Path(a.out).write_text(json.dumps({**kept, **result}, ensure_ascii=False, indent=1), encoding="utf-8")
     print(readme_table(result))
     return 0
 
