@@ -1,11 +1,16 @@
-"""Throughput of `predict_many` against underthesea's `ner`, on the same text, in one run.
+"""Throughput of `predict_many`, of `predict-corpus` on Ray Data (1 worker, then --workers) and of
+underthesea's `ner`, on the same text, in one run.
 
-    python benchmarks/throughput.py [--model DIR] [--syllables 100000] [--profile]
-    python benchmarks/throughput.py --readme      # README's performance table from results.json
+    python benchmarks/throughput.py [--model DIR] [--syllables 100000] [--workers 2] [--profile]
+    python benchmarks/throughput.py --readme      # README's performance table and docs/scale.md's cost
+                                                  # estimate from results.json
 
 The seed texts are repeated until they hold at least --syllables syllables. Reports syllables and
 documents per second, peak resident memory of the extractor (measured before underthesea runs) and
-model load time; writes benchmarks/results.json.
+model load time; writes benchmarks/results.json. The Ray rate is each worker's syllables over its own span
+(its first shard's start to its last shard's end), summed over the workers: the pool's rate with all of them
+running. Ray's start, the actors' start and their model loading, paid once per job, are reported apart; each
+Ray worker has one CPU and one torch thread, and the segmentation cache is off there too.
 """
 from __future__ import annotations
 
@@ -22,6 +27,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results.json"
+#: docs/scale.md's estimate: articles, assumed price of a CPU core for an hour (dollars; an input, not a quote), cluster size
+ARTICLES, PRICE_PER_CORE_HOUR, CLUSTER_CORES = 10_000_000, 0.05, 64
 
 
 def corpus(min_syllables: int) -> list[str]:
@@ -60,7 +67,64 @@ def profile_stages(extractor, texts: list[str]) -> dict:
     return out
 
 
-def run(model: str | None, min_syllables: int, batch_size: int, profile: bool) -> dict:
+def _no_segmentation_cache() -> None:
+    """Run in every Ray worker process: the corpus repeats the seeds, so the cache would flatter the rate."""
+    import vntransfer.words as words
+
+    words._word_sizes = words._word_sizes.__wrapped__
+
+
+def run_ray(texts: list[str], syllables: int, model: str | None, workers: list[int], batch_size: int,
+            shard_size: int) -> dict:
+    """predict-corpus on a local Ray with `max(workers)` CPUs, once per worker count, on `texts`."""
+    import tempfile
+
+    import ray
+
+    from vntransfer.corpus_job import predict_corpus
+
+    ray.init(address="local", num_cpus=max(workers), include_dashboard=False, object_store_memory=512 * 1024 * 1024,
+             runtime_env={"worker_process_setup_hook": _no_segmentation_cache})
+    from vntransfer.syllables import split_syllables
+
+    syllables_of = [len(split_syllables(t)) for t in texts]
+
+    def shard_docs(index: int) -> range:  # one JSONL file: shard k holds lines [k*S, (k+1)*S)
+        return range(index * shard_size, min(len(texts), (index + 1) * shard_size))
+
+    out = {}
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            src = Path(tmp) / "corpus.jsonl"
+            src.write_text("".join(json.dumps({"id": str(i), "text": t}, ensure_ascii=False) + "\n"
+                                   for i, t in enumerate(texts)), encoding="utf-8")
+            for n in workers:
+                t0 = time.perf_counter()
+                summary = predict_corpus([src], Path(tmp) / f"out-{n}", model, workers=n, shard_size=shard_size,
+                                         batch_size=batch_size, progress=False)
+                wall = time.perf_counter() - t0
+                assert summary["documents"] == len(texts) and not summary["errors"], summary["first_errors"]
+                shards = summary["per_shard"]
+                # the pool's rate with every worker running: each worker's share of the text over its own span
+                # (first shard's start to last shard's end), summed; the actors start one after another, and
+                # the time before the last one is ready is startup, paid once per job
+                rate = 0.0
+                for worker in {r["worker"] for r in shards}:
+                    mine = [r for r in shards if r["worker"] == worker]
+                    share = sum(syllables_of[k] for r in mine for k in shard_docs(r["shard"]))
+                    rate += share / (max(r["finished"] for r in mine) - min(r["started"] for r in mine))
+                busy = syllables / rate
+                out[str(n)] = {"workers": n, "seconds": busy, "syllables_per_s": rate,
+                               "documents_per_s": len(texts) / busy, "job_seconds": wall, "startup_s": wall - busy,
+                               "shards": len(shards), "shard_size": shard_size,
+                               "workers_seen": len({r["worker"] for r in shards})}
+    finally:
+        ray.shutdown()
+    return out
+
+
+def run(model: str | None, min_syllables: int, batch_size: int, profile: bool, workers: int = 2,
+        shard_size: int = 2) -> dict:
     from vntransfer.syllables import split_syllables
 
     import vntransfer.words as words
@@ -81,6 +145,8 @@ def run(model: str | None, min_syllables: int, batch_size: int, profile: bool) -
     ours_peak = peak_rss_mb()
     assert len(docs) == len(texts)
 
+    ray_runs = run_ray(texts, syllables, model, sorted({1, workers}), batch_size, shard_size) if workers else {}
+
     from underthesea import ner
 
     from vntransfer.words import split_sentences
@@ -99,6 +165,9 @@ def run(model: str | None, min_syllables: int, batch_size: int, profile: bool) -
         "underthesea_ner": {"seconds": ref_s, "syllables_per_s": syllables / ref_s},
         "speedup_vs_underthesea_ner": ref_s / ours_s,
     }
+    if ray_runs:
+        result["ray"] = ray_runs
+        result["ray_speedup"] = {n: r["syllables_per_s"] / ray_runs["1"]["syllables_per_s"] for n, r in ray_runs.items()}
     if profile:
         result["profile"] = profile_stages(extractor, texts[:10])
     return result
@@ -106,17 +175,74 @@ def run(model: str | None, min_syllables: int, batch_size: int, profile: bool) -
 
 def readme_table(results: dict) -> str:
     v, u = results["vntransfer"], results["underthesea_ner"]
-    return "\n".join([
-        "| measure | vntransfer | underthesea `ner` |", "|---|---|---|",
-        f"| syllables per second | {v['syllables_per_s']:,.0f} | {u['syllables_per_s']:,.0f} |",
-        f"| documents per second | {v['documents_per_s']:.2f} | – |",
-        f"| speed ratio (same run, same text) | {results['speedup_vs_underthesea_ner']:.2f}× | 1× |",
-        f"| peak resident memory | {v['peak_rss_mb']:.0f} MB | – |",
-        f"| model load time | {v['model_load_s']:.2f} s | – |",
+    ray = results.get("ray", {})
+    runs = sorted(ray.values(), key=lambda r: r["workers"])
+    heads = ["single process"] + [f"Ray Data, {_count(r['workers'], 'worker')}" for r in runs]
+    rates = [v] + runs
+    dash = " | –" * len(runs)
+    lines = [
+        "| measure | " + " | ".join(heads) + " | underthesea `ner` |", "|---" * (len(heads) + 2) + "|",
+        "| syllables per second | " + " | ".join(f"{r['syllables_per_s']:,.0f}" for r in rates)
+        + f" | {u['syllables_per_s']:,.0f} |",
+        "| documents per second | " + " | ".join(f"{r['documents_per_s']:.2f}" for r in rates) + " | – |",
+        "| speed ratio to underthesea `ner` (same run, same text) | "
+        + " | ".join(f"{u['seconds'] / r['seconds']:.2f}×" for r in rates) + " | 1× |",
+    ]
+    if runs:
+        lines.append("| speed ratio to 1 Ray worker | – | " + " | ".join(
+            f"{results['ray_speedup'][str(r['workers'])]:.2f}×" for r in runs) + " | – |")
+        lines.append("| job start (Ray, actors, model loading; once per job) | – | " + " | ".join(
+            f"{r['startup_s']:.1f} s" for r in runs) + " | – |")
+    lines += [
+        f"| peak resident memory | {v['peak_rss_mb']:.0f} MB{dash} | – |",
+        f"| model load time | {v['model_load_s']:.2f} s{dash} | – |",
         "", f"{results['syllables']:,} syllables in {results['documents']} documents (the seed texts repeated), "
             f"batch size {results['batch_size']}, {results['machine']['cpus']} CPUs, segmentation cache off; "
-            "load time includes importing torch and transformers; `python benchmarks/throughput.py`.",
-    ])
+            "load time includes importing torch and transformers"
+            + (f"; Ray Data: `predict-corpus` with one CPU and one torch thread per worker, shards of "
+               f"{runs[0]['shard_size']} documents, rate: each worker's syllables over its own span (first shard's start to "
+               "last shard's end), summed over the workers; the job start is the rest of the job's time"
+               if runs else "") + "; `python benchmarks/throughput.py`.",
+    ]
+    return "\n".join(lines)
+
+
+def cost_block(results: dict, articles: int, price: float, cluster_cores: int) -> str:
+    """docs/scale.md's estimate for `articles` articles from the measured per-core (1 Ray worker) rate."""
+    one, most = results["ray"]["1"], max(results["ray"], key=int)
+    per_doc = results["syllables"] / results["documents"]
+    core_hours = articles * per_doc / one["syllables_per_s"] / 3600
+    lines = [
+        f"Measured (`python benchmarks/throughput.py --profile`, {results['machine']['cpus']} CPUs): one Ray worker "
+        f"(one CPU, one torch thread) predicts **{one['syllables_per_s']:,.0f} syllables/s** "
+        f"({one['documents_per_s']:.2f} documents/s of {per_doc:,.0f} syllables, the seed articles' mean length); "
+        f"{_count(int(most), 'worker')} ran at {results['ray_speedup'][most]:.2f}× one worker's rate in the same run.",
+        "",
+        "| estimate for {:,} articles of {:,.0f} syllables | value | arithmetic |".format(articles, per_doc),
+        "|---|---|---|",
+        f"| CPU core-hours | {core_hours:,.0f} | {articles:,} × {per_doc:,.0f} syllables ÷ "
+        f"{one['syllables_per_s']:,.0f} syllables/s ÷ 3600 |",
+        f"| wall time on {cluster_cores} cores | {core_hours / cluster_cores:,.1f} h | core-hours ÷ {cluster_cores}, "
+        "shards being independent (linear scaling assumed past the workers measured here) |",
+        f"| cost at ${price:.3f} per core-hour | ${core_hours * price:,.0f} | core-hours × price (the price is an "
+        "input, `--price-per-core-hour`, not a quote: put your provider's) |",
+    ]
+    profile = results.get("profile")
+    if profile:
+        model_share = profile.get("encoder forward", 0) + profile.get("relation head", 0)
+        cpu_share = 1 - model_share
+        lines += [
+            f"| GPU node, upper bound (estimate, not measured) | {one['syllables_per_s'] / cpu_share:,.0f} syllables/s per "
+            f"CPU core feeding the GPU | the network's share of the time ({model_share:.0%}: encoder forward and relation "
+            f"head, profiled) taken to zero; segmentation and decoding ({cpu_share:.0%}) stay on the CPU cores |",
+            f"| CPU core-hours on GPU nodes (estimate) | {core_hours * cpu_share:,.0f} + the GPU-hours of the same "
+            "wall time | core-hours × the CPU share |",
+        ]
+    return "\n".join(lines)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def main() -> int:
@@ -125,6 +251,12 @@ def main() -> int:
     p.add_argument("--syllables", type=int, default=100_000)
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--profile", action="store_true", help="also profile the pipeline stages on a sample")
+    p.add_argument("--workers", type=int, default=2, help="Ray Data workers to measure beside 1 (0: no Ray runs)")
+    p.add_argument("--shard-size", type=int, default=2, help="documents per predict-corpus shard")
+    p.add_argument("--articles", type=int, default=ARTICLES, help="docs/scale.md: articles in the estimate")
+    p.add_argument("--price-per-core-hour", type=float, default=PRICE_PER_CORE_HOUR,
+                   help="docs/scale.md: assumed price of one CPU core for an hour, in dollars (an input, not a quote)")
+    p.add_argument("--cluster-cores", type=int, default=CLUSTER_CORES, help="docs/scale.md: cores of the cluster in the estimate")
     p.add_argument("--readme", action="store_true", help="only write README's performance table from results.json")
     p.add_argument("--out", default=str(RESULTS))
     a = p.parse_args()
@@ -132,10 +264,17 @@ def main() -> int:
         sys.path.insert(0, str(ROOT / "src"))
         from vntransfer.report import update_readme
 
-        update_readme(ROOT / "README.md", readme_table(json.loads(Path(a.out).read_text())), marker="performance")
+        results = json.loads(Path(a.out).read_text())
+        update_readme(ROOT / "README.md", readme_table(results), marker="performance")
+        if "ray" in results:
+            update_readme(ROOT / "docs" / "scale.md", cost_block(results, a.articles, a.price_per_core_hour,
+                                                                 a.cluster_cores), marker="cost")
         return 0
-    result = run(a.model, a.syllables, a.batch_size, a.profile)
-    Path(a.out).write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    result = run(a.model, a.syllables, a.batch_size, a.profile, a.workers, a.shard_size)
+    # other benchmarks keep their own keys in the same file: replace only this one's
+    previous = json.loads(Path(a.out).read_text(encoding="utf-8")) if Path(a.out).is_file() else {}
+    kept = {k: v for k, v in previous.items() if k not in ("ray", "ray_speedup", "profile")}
+    Path(a.out).write_text(json.dumps({**kept, **result}, ensure_ascii=False, indent=1), encoding="utf-8")
     print(readme_table(result))
     return 0
 

@@ -500,6 +500,38 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_predict_corpus(args: argparse.Namespace) -> int:
+    """Corpus prediction on Ray Data (corpus_job.py): sharded, resumable, SPEC.md documents in Parquet
+    (and JSONL). Exit 0 when every record was predicted, 1 when some are error rows, 2 on bad arguments."""
+    import importlib.util
+
+    if importlib.util.find_spec("ray") is None:
+        print("error: predict-corpus runs on Ray Data, which is not installed: pip install 'vntransfer[scale]'",
+              file=sys.stderr)
+        return 2
+    from .corpus_job import predict_corpus
+    from .shards import CorpusError
+
+    try:
+        summary = predict_corpus(args.inputs, args.out, args.model, workers=args.workers,
+                                 cpus_per_worker=args.cpus_per_worker, shard_size=args.shard_size,
+                                 batch_size=args.batch_size, jsonl=args.jsonl, address=args.address,
+                                 progress=not args.quiet)
+    except CorpusError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for line in summary["first_errors"]:
+        print(line, file=sys.stderr)
+    print(f"{_count(summary['shards'], 'shard')}: {summary['skipped']} already written, {summary['written']} written now "
+          f"({_count(summary['documents'], 'document')}, {_count(summary['errors'], 'error row')}) in {args.out}",
+          file=sys.stderr)
+    total = summary.get("total")
+    if total:
+        print(f"complete: {_count(total['documents'], 'document')} and {_count(total['errors'], 'error row')} in "
+              f"{_count(summary['shards'], 'shard')}", file=sys.stderr)
+    return 1 if summary["errors"] or (total and total["errors"]) else 0
+
+
 def cmd_card(args: argparse.Namespace) -> int:
     from .card import write_model_card
     from .pipeline import default_model_dir
@@ -621,6 +653,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", help="model directory for --predict (default: $VNTRANSFER_MODEL or models/default)")
     p.add_argument("--batch-size", type=_positive_int, default=16)
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("predict-corpus", help="predict a corpus on Ray Data into sharded Parquet (resumable; "
+                                              "a local Ray by default, --address joins a cluster)")
+    p.add_argument("inputs", nargs="+", metavar="INPUT",
+                   help="JSONL files ('id' and 'text' per line), Parquet files ('id' and 'text' columns), .txt files "
+                        "or folders of them (searched recursively)")
+    p.add_argument("--out", required=True, help="output folder: parquet/part-NNNNNN.parquet per shard, manifest.json; "
+                                                "run again to finish a stopped run")
+    p.add_argument("--model", help="model directory (default: $VNTRANSFER_MODEL or models/default)")
+    p.add_argument("--address", help="Ray cluster to join (e.g. auto, or HEAD:6379; default: start a local Ray)")
+    p.add_argument("--workers", type=_positive_int, help="model actors (default: the cluster's CPUs / --cpus-per-worker)")
+    p.add_argument("--cpus-per-worker", type=_positive_int, default=1, help="CPUs (and torch threads) per actor")
+    p.add_argument("--shard-size", type=_positive_int, default=1000, help="records per shard, the unit of resumption")
+    p.add_argument("--batch-size", type=_positive_int, default=16, help="sentences per model call (>= 1)")
+    p.add_argument("--jsonl", action="store_true", help="also write jsonl/part-NNNNNN.jsonl, lines as `predict` writes them")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_predict_corpus)
 
     p = sub.add_parser("card", help="(re)write a model directory's README.md model card from its vntransfer.json")
     p.add_argument("model", nargs="?", help="model directory (default: $VNTRANSFER_MODEL or models/default)")
