@@ -151,7 +151,8 @@ class Extractor:
         for item in batch:
             rows.append(list(range(len(examples), len(examples) + len(item.windows))))
             examples.extend(Example(w, item.sentence) for w in item.windows)
-        tensors = collate(examples, self.tokenizer.pad_token_id, with_gold=False)
+        device = next(self.model.parameters()).device  # a model trained on a GPU is evaluated there
+        tensors = {k: v.to(device) for k, v in collate(examples, self.tokenizer.pad_token_id, with_gold=False).items()}
         states = self.model.syllable_states(tensors["input_ids"], tensors["attention_mask"], tensors["syllable_token"],
                                             tensors["syllable_kind"], tensors["syllable_gazetteer"], tensors["syllable_mask"])
         probs = self.model.entity_logits(states).softmax(-1)
@@ -173,7 +174,7 @@ class Extractor:
             pairs.extend((item, a, b, f) for a, b, f in _relation_candidates(examples, item_rows, spans))
         if not pairs:
             return
-        p = self.model.relation_logits(states, torch.tensor([f for *_, f in pairs], dtype=torch.long)).softmax(-1)
+        p = self.model.relation_logits(states, torch.tensor([f for *_, f in pairs], dtype=torch.long, device=device)).softmax(-1)
         score, label = p.max(-1)
         for (item, a, b, _), lab, sc in zip(pairs, label.tolist(), score.tolist()):
             if lab != 0 and sc >= self.settings.relation_threshold:
@@ -269,7 +270,7 @@ class Extractor:
             self.hf_config().save_pretrained(tmp)
             written = self.tokenizer.save_pretrained(tmp)
             tokenizer_files = sorted({Path(f).name for f in written if (tmp / Path(f).name).is_file()})
-            state = {HF_PREFIX + k: v.contiguous() for k, v in self.model.state_dict().items()}
+            state = {HF_PREFIX + k: v.detach().cpu().contiguous() for k, v in self.model.state_dict().items()}
             save_file(state, str(tmp / WEIGHTS), metadata={"format": "pt"})
             reserved = ("weights_sha256", "tokenizer_files")
             settings = {
