@@ -235,7 +235,8 @@ def train(args: TrainingArguments, train_docs: Optional[list[Document]] = None,
         accelerator.wait_for_everyone()  # until the main process has written the model
         from .pipeline import load
 
-        return load(args.output_dir), history
+        saved = load(args.output_dir)  # with the main process's history (dev scores included)
+        return saved, saved.settings.extra["training"]["history"]
     if save:
         # refresh the training summary (full history) beside the best weights
         settings_path = Path(args.output_dir) / "vntransfer.json"
