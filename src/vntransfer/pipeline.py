@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Optional, Union
@@ -362,11 +363,16 @@ def _merge_windows(probs: torch.Tensor, examples: list[Example], rows: list[int]
     return merged / count.clamp(min=1)
 
 
+_ASCII = re.compile(r"[\x00-\x7f]+")
+
+
 def looks_undiacritised(text: str) -> bool:
     """Vietnamese typed without its diacritics ("Ong Nguyen Van An giu chuc Bi thu"): 30 or more letters,
     under 1% of them outside ASCII (written Vietnamese has a diacritic on most syllables)."""
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 30 and sum(ord(c) > 127 for c in letters) < 0.01 * len(letters)
+    letters = sum(map(str.isalpha, text))
+    if letters < 30:
+        return False
+    return sum(map(str.isalpha, _ASCII.sub("", text))) < 0.01 * letters
 
 
 def resolve_overlaps(spans: list[tuple[int, int, int, float]]) -> list[tuple[int, int, int, float]]:

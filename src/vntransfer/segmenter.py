@@ -60,6 +60,8 @@ class CRFSegmenter:
         self._fallback = fallback  # underthesea.word_tokenize
         # a position whose window runs off the sentence: every feature of that template reads BOS or EOS
         self._edges = self._edge_scores()
+        self._tables = self._value_tables()
+        self._zero = {"u": (0.0,) * 2 * len(OFFSETS), "p": (0.0,) * 2 * len(PAIRS), "t": (0.0,) * 2 * len(TRIPLES)}
         self.unigram = lru_cache(maxsize=100_000)(self._unigram)
         self.pair = lru_cache(maxsize=200_000)(self._pair)
         self.triple = lru_cache(maxsize=200_000)(self._triple)
@@ -75,44 +77,47 @@ class CRFSegmenter:
             i += wi
         return b, i
 
+    def _value_tables(self) -> dict:
+        """(kind, feature) -> {value: flat weights over that kind's slots}: the weights of "T[0,1].lower=x"
+        and "T[1,2].lower=x" in one entry of ("p", ".lower") under "x", so that a token or n-gram costs one
+        lookup per feature instead of one per template (and no feature strings are built)."""
+        slots = {**{f"T[{k}]": ("u", n) for n, k in enumerate(OFFSETS)},
+                 **{f"T[{p},{q}]": ("p", n) for n, (p, q) in enumerate(PAIRS)},
+                 **{f"T[{p},{q}]": ("t", n) for n, (p, q) in enumerate(TRIPLES)}}
+        width = {"u": len(OFFSETS), "p": len(PAIRS), "t": len(TRIPLES)}
+        tables: dict[tuple[str, str], dict[str, list[float]]] = {}
+        for name, (wb, wi) in self.weights.items():
+            template, _, value = name.partition("=")
+            head, dot, feature = template.partition("].")
+            kind, slot = slots[head + "]" if dot else head]
+            row = tables.setdefault((kind, dot and "." + feature), {}).setdefault(value, [0.0] * (2 * width[kind]))
+            row[2 * slot] += wb
+            row[2 * slot + 1] += wi
+        return {key: {value: tuple(row) for value, row in table.items()} for key, table in tables.items()}
+
+    def _sum(self, kind: str, features: list[tuple[str, str]]) -> tuple[float, ...]:
+        zero = self._zero[kind]
+        rows = [self._tables.get((kind, feature), {}).get(value, zero) for feature, value in features]
+        return tuple(map(sum, zip(*rows)))
+
     def _unigram(self, token: str) -> tuple[float, ...]:
         """The summed weights of a token's own features as seen from each offset of OFFSETS, flat:
         (offset -2 B, offset -2 I, offset -1 B, ...)."""
         low = token.lower()
-        digit = str(_is_int64(token))
-        title = str(token[:1].upper() == token[:1])
-        in_dict = str(low in self.dictionary)
-        out = []
-        for k in OFFSETS:
-            names = [f"T[{k}]={token}", f"T[{k}].lower={low}", f"T[{k}].istitle={title}", f"T[{k}].is_in_dict={in_dict}"]
-            if -1 <= k <= 1:
-                names.append(f"T[{k}].isdigit={digit}")
-            out.extend(self._score(names))
-        return tuple(out)
+        return self._sum("u", [("", token), (".lower", low), (".istitle", str(_title(token))),
+                               (".is_in_dict", str(low in self.dictionary)), (".isdigit", str(_is_int64(token)))])
 
     def _pair(self, a: str, b: str) -> tuple[float, ...]:
         """The summed weights of the features of tokens `a b` for each template of PAIRS, flat."""
         text = f"{a} {b}"
         low = text.lower()
-        in_dict = str(low in self.dictionary)
-        out = []
-        for p, q in PAIRS:
-            names = [f"T[{p},{q}]={text}", f"T[{p},{q}].lower={low}", f"T[{p},{q}].is_in_dict={in_dict}"]
-            if (p, q) == (0, 1):
-                names.append(f"T[0,1].istitle={_title(a) and _title(b)}")
-            out.extend(self._score(names))
-        return tuple(out)
+        return self._sum("p", [("", text), (".lower", low), (".is_in_dict", str(low in self.dictionary)),
+                               (".istitle", str(_title(a) and _title(b)))])
 
     def _triple(self, a: str, b: str, c: str) -> tuple[float, ...]:
         text = f"{a} {b} {c}"
-        in_dict = str(text.lower() in self.dictionary)
-        out = []
-        for p, q in TRIPLES:
-            names = [f"T[{p},{q}]={text}", f"T[{p},{q}].is_in_dict={in_dict}"]
-            if (p, q) == (0, 2):
-                names.append(f"T[0,2].istitle={_title(a) and _title(b) and _title(c)}")
-            out.extend(self._score(names))
-        return tuple(out)
+        return self._sum("t", [("", text), (".is_in_dict", str(text.lower() in self.dictionary)),
+                               (".istitle", str(_title(a) and _title(b) and _title(c)))])
 
     def _edge_scores(self) -> dict:
         """(kind, mark) -> per template group of that kind (unigram, pair, triple), the summed weights

@@ -104,7 +104,13 @@ def _word_sizes(line: str) -> tuple[int, ...]:
         segmented = _word_tokenize()(line)
     except Exception:
         return ()
-    return tuple(len(split_syllables(w)) for w in segmented)
+    # a word is its tokens joined by single spaces, and no syllable runs across a space
+    return tuple(sum(_syllable_count(token) for token in w.split(" ")) for w in segmented)
+
+
+@lru_cache(maxsize=100_000)
+def _syllable_count(token: str) -> int:
+    return len(split_syllables(token))
 
 
 def group_words(syllables: list[Syllable]) -> list[Word]:
