@@ -32,7 +32,7 @@ def _free_port() -> int:
 
 def _config(tmp: Path, name: str) -> Path:
     config = {"train": [str(tmp / "train.jsonl")], "dev": [str(tmp / "dev.jsonl")], "encoder": str(tmp / "encoder"),
-              "output_dir": str(tmp / name / "model"), "checkpoint_dir": str(tmp / name / "checkpoint"), "epochs": 15,
+              "output_dir": str(tmp / name / "model"), "checkpoint_dir": str(tmp / name / "checkpoint"), "epochs": 30,
               "batch_size": 4, "real_repeat": 4, "learning_rate": 3e-3, "warmup_ratio": 0.05, "progress": False,
               "seed": 1, "gazetteer_dropout": 0.0}
     path = tmp / f"{name}.json"
@@ -65,7 +65,7 @@ def test_two_processes_train_as_one(tmp_path):
     # only the main process prints its summary and saves
     assert two.stdout.count("model saved to") == 1 and not (tmp_path / "two" / "checkpoint").exists()
     h1, h2 = _history(tmp_path, "one"), _history(tmp_path, "two")
-    assert len(h1) == len(h2) == 15
+    assert len(h1) == len(h2) == 30
     best1 = max(h1, key=lambda r: r["dev_score"])
     best2 = max(h2, key=lambda r: r["dev_score"])
     assert best1["dev_entity_f1"] > 0.8  # the single process learned the corpus: the comparison means something
