@@ -69,11 +69,6 @@ def run(model: str | None, min_syllables: int, batch_size: int, profile: bool) -
     # and the segmenter's caches of token pairs and triples (its cache per distinct token stays: a real
     # corpus repeats its syllables as often)
     words._word_sizes = words._word_sizes.__wrapped__
-    from vntransfer import segmenter
-
-    fast = segmenter.load()
-    if fast is not None:
-        fast.pair, fast.triple = fast._pair, fast._triple
     texts = corpus(min_syllables)
     syllables = sum(len(split_syllables(t)) for t in texts)
     t0 = time.perf_counter()
@@ -81,6 +76,11 @@ def run(model: str | None, min_syllables: int, batch_size: int, profile: bool) -
 
     extractor = load(model)
     load_s = time.perf_counter() - t0
+    from vntransfer import segmenter
+
+    fast = segmenter.load()
+    if fast is not None:
+        fast.pair, fast.triple = fast._pair, fast._triple
     extractor.predict(texts[0][:200])  # warm-up: lazy imports and the segmenter's model
     t0 = time.perf_counter()
     docs = extractor.predict_many(texts, batch_size=batch_size)
