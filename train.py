@@ -44,6 +44,10 @@ def main() -> None:
     except TrainingSetupError as exc:
         print(f"error: {exc}", file=sys.stderr)
         raise SystemExit(2)
+    from accelerate import PartialState
+
+    if not PartialState().is_main_process:  # under torchrun / accelerate launch: the main process reports
+        return
     if args.dev:
         best = kept_epoch(history)
         print(f"kept epoch {best['epoch']} of {len(history)}: dev entity F1 {best['dev_entity_f1']:.3f}, relation F1 "

@@ -22,6 +22,7 @@ _TONE_STYLE = {"oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ":
                "oẽ": "õe", "oẹ": "ọe", "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy"}
 
 
+@lru_cache(maxsize=100_000)
 def key(syllable: str) -> str:
     """Case- and tone-style-insensitive form of one syllable."""
     s = unicodedata.normalize("NFC", syllable).lower()
@@ -70,9 +71,13 @@ def _capitalised(text: str) -> bool:
 
 def _bio(keys: list[str], phrases: frozenset, allowed) -> list[int]:
     """Longest matches left to right: 0 outside, 1 first syllable, 2 inside."""
+    firsts = _first_keys(phrases)
     tags = [0] * len(keys)
     i = 0
     while i < len(keys):
+        if keys[i] not in firsts:  # no phrase starts here
+            i += 1
+            continue
         for n in range(min(MAX_MATCH, len(keys) - i), 0, -1):
             if tuple(keys[i:i + n]) in phrases and all(allowed(k) for k in range(i, i + n)):
                 tags[i] = 1
@@ -83,6 +88,17 @@ def _bio(keys: list[str], phrases: frozenset, allowed) -> list[int]:
         else:
             i += 1
     return tags
+
+
+_FIRSTS: dict[int, tuple[frozenset, frozenset]] = {}
+
+
+def _first_keys(phrases: frozenset) -> frozenset:
+    """The first syllable keys of `phrases` (the lists are built once, so this is computed once each)."""
+    entry = _FIRSTS.get(id(phrases))
+    if entry is None or entry[0] is not phrases:
+        entry = _FIRSTS[id(phrases)] = (phrases, frozenset(p[0] for p in phrases if p))
+    return entry[1]
 
 
 def features(syllables: list[str]) -> list[int]:

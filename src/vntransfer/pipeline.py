@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Optional, Union
@@ -89,8 +90,12 @@ class Extractor:
     @torch.inference_mode()
     def predict_many(self, texts: Iterable[str], batch_size: int = 16, ids: Optional[list[str]] = None,
                      pause: Optional[Callable[[], None]] = None) -> list[Document]:
-        """`pause`, if given, is called before every batch of sentences: a server uses it to let other
-        requests use the model between batches of a long one, or to give up (by raising) past a deadline."""
+        """Documents of `texts`. Sentences are batched across texts (`batch_size` sentences a batch, those of
+        similar length together), so many short texts fill the encoder's batches as well as one long one;
+        each document is the same as `predict` gives for its text alone, up to the last bits of the scores
+        (floating-point sums depend on what else is in a batch). `pause`, if given, is called before every
+        batch of sentences: a server uses it to let other requests use the model between batches of a long
+        one, or to give up (by raising) past a deadline."""
         texts = list(texts)
         for i, t in enumerate(texts):
             if not isinstance(t, str):
@@ -100,75 +105,104 @@ class Extractor:
             if looks_undiacritised(t):
                 logger.warning("text %s has no Vietnamese diacritics: the model was trained on text written with "
                                "them, so its output here should not be trusted", ident)
-        return [self._predict_one(t, ident, batch_size, pause) for t, ident in zip(texts, ids)]
+        out: list[Document] = []
+        group: list[tuple[str, str, list]] = []  # text, id, sentences
+        size = 0
+        for text, ident in zip(texts, ids):
+            sentences = segment_words(text, segment=self.settings.segment) if text.strip() else []
+            group.append((text, ident, sentences))
+            size += len(sentences)
+            if size >= batch_size * GROUP_BATCHES:
+                out.extend(self._predict_group(group, batch_size, pause))
+                group, size = [], 0
+        if group:
+            out.extend(self._predict_group(group, batch_size, pause))
+        return out
 
-    def _predict_one(self, text: str, ident: str, batch_size: int, pause: Optional[Callable[[], None]] = None) -> Document:
-        if not text.strip():
-            return Document(ident, text)
-        sentences = segment_words(text, segment=self.settings.segment)
-        entities: list[tuple[int, int, str, float]] = []  # start, end, type, score
-        relations: list[tuple[int, int, str, float]] = []  # head idx, tail idx (into entities)
-        triggers: Optional[list[tuple[Trigger, str]]] = [] if self.model.trigger_head is not None else None
-        # a batch holds whole sentences, so overlapping windows of a sentence are decoded together
-        for lo in range(0, len(sentences), batch_size):
+    def _predict_group(self, group: list[tuple[str, str, list]], batch_size: int,
+                       pause: Optional[Callable[[], None]] = None) -> list[Document]:
+        """Documents (text, id, sentences) predicted together: their sentences are batched across
+        documents, sentences of similar length in one batch (less padding for the encoder), a batch
+        holding whole sentences so that the overlapping windows of a sentence are decoded together."""
+        texts = [text for text, _, _ in group]
+        items = [[_SentenceItem(d, s, self.encoder.windows(s, si)) for si, s in enumerate(sentences)]
+                 for d, (_, _, sentences) in enumerate(group)]
+        ordered = sorted((x for doc_items in items for x in doc_items), key=lambda x: max(len(w.input_ids) for w in x.windows))
+        for lo in range(0, len(ordered), batch_size):
             if pause is not None:
                 pause()
-            chunk = list(enumerate(sentences[lo:lo + batch_size], start=lo))
-            examples = [Example(w, s) for si, s in chunk for w in self.encoder.windows(s, si)]
-            batch = collate(examples, self.tokenizer.pad_token_id, with_gold=False)
-            states = self.model.syllable_states(batch["input_ids"], batch["attention_mask"], batch["syllable_token"],
-                                                batch["syllable_kind"], batch["syllable_gazetteer"], batch["syllable_mask"])
-            probs = self.model.entity_logits(states).softmax(-1)
-            trigger_logits = self.model.trigger_logits(states)
-            trigger_probs = None if trigger_logits is None else trigger_logits.softmax(-1)
-            for si, sentence in chunk:
-                rows = [k for k, x in enumerate(examples) if x.window.sentence == si]
-                averaged = _merge_windows(probs, examples, rows, len(sentence.syllables))
-                if trigger_probs is not None:
-                    tags = _merge_windows(trigger_probs, examples, rows, len(sentence.syllables)).argmax(-1).tolist()
-                    for first, last, cls in decode_triggers(tags, sentence.words, sentence.syllables):
-                        start, end = sentence.syllables[first].start, sentence.syllables[last].end
-                        triggers.append((Trigger(start, end, text[start:end]), cls))
-                spans = decode_entities(averaged)
-                repairs = self.settings.repairs
-                if "punctuation" in repairs:
-                    spans = trim_punctuation(spans, sentence.syllables)
-                if "word_splits" in repairs:
-                    spans = mend_word_splits(spans, averaged, sentence.words)
-                if "word_edges" in repairs:
-                    spans = snap_to_words(spans, sentence.words, len(sentence.syllables), sentence.syllables)
-                if "initial_words" in repairs:
-                    spans = drop_initial_pieces(spans, sentence.words, sentence.syllables)
-                if "member_titles" in repairs:
-                    spans = whole_member_titles(spans, sentence.syllables)
-                if "admin_words" in repairs:
-                    spans = attach_admin_words(spans, sentence.syllables)
-                if "split_names" in repairs:
-                    spans = join_split_spans(spans, sentence.syllables)
-                spans = resolve_overlaps(spans)
-                base = len(entities)
-                for first, last, t, score in spans:
-                    entities.append((sentence.syllables[first].start, sentence.syllables[last].end, ENTITY_TYPES[t], score))
-                relations.extend(self._relations(states, examples, rows, spans, base))
-        return self._document(ident, text, entities, relations, sentences, triggers)
-
-    def _relations(self, states, examples, rows, spans, base):
-        done, out = set(), []
-        for k in rows:
-            w = examples[k].window
-            inside = [(i, (f - w.first, l - w.first, t)) for i, (f, l, t, _) in enumerate(spans) if f >= w.first and l <= w.last]
-            local = [e for _, e in inside]
-            pairs = [(a, b) for a, b in candidate_pairs(local) if (inside[a][0], inside[b][0]) not in done]
-            if not pairs:
+            self._predict_batch(ordered[lo:lo + batch_size], texts)
+        docs = []
+        for (text, ident, sentences), doc_items in zip(group, items):
+            if not text.strip():
+                docs.append(Document(ident, text))
                 continue
-            feats = torch.tensor([pair_features(k, local[a], local[b]) for a, b in pairs], dtype=torch.long)
-            p = self.model.relation_logits(states, feats).softmax(-1)
-            score, label = p.max(-1)
-            for (a, b), lab, sc in zip(pairs, label.tolist(), score.tolist()):
-                done.add((inside[a][0], inside[b][0]))
-                if lab != 0 and sc >= self.settings.relation_threshold:
-                    out.append((base + inside[a][0], base + inside[b][0], RELATION_LABELS[lab], sc))
-        return out
+            entities: list[tuple[int, int, str, float]] = []  # start, end, type, score
+            relations: list[tuple[int, int, str, float]] = []  # head idx, tail idx (into entities)
+            triggers: Optional[list[tuple[Trigger, str]]] = [] if self.model.trigger_head is not None else None
+            for item in doc_items:
+                base = len(entities)
+                entities.extend(item.entities)
+                relations.extend((base + h, base + t, lab, sc) for h, t, lab, sc in item.relations)
+                if triggers is not None:
+                    triggers.extend(item.triggers)
+            docs.append(self._document(ident, text, entities, relations, sentences, triggers))
+        return docs
+
+    def _predict_batch(self, batch: list["_SentenceItem"], texts: list[str]) -> None:
+        """Scores, spans, triggers and relations of a batch of sentences, written into the items."""
+        examples, rows = [], []
+        for item in batch:
+            rows.append(list(range(len(examples), len(examples) + len(item.windows))))
+            examples.extend(Example(w, item.sentence) for w in item.windows)
+        device = next(self.model.parameters()).device  # a model trained on a GPU is evaluated there
+        tensors = {k: v.to(device) for k, v in collate(examples, self.tokenizer.pad_token_id, with_gold=False).items()}
+        states = self.model.syllable_states(tensors["input_ids"], tensors["attention_mask"], tensors["syllable_token"],
+                                            tensors["syllable_kind"], tensors["syllable_gazetteer"], tensors["syllable_mask"])
+        probs = self.model.entity_logits(states).softmax(-1)
+        trigger_logits = self.model.trigger_logits(states)
+        trigger_probs = None if trigger_logits is None else trigger_logits.softmax(-1)
+        pairs: list[tuple[_SentenceItem, int, int, list[int]]] = []  # item, head, tail (into its spans), features
+        for item, item_rows in zip(batch, rows):
+            sentence, text = item.sentence, texts[item.document]
+            n = len(sentence.syllables)
+            averaged = _merge_windows(probs, examples, item_rows, n)
+            if trigger_probs is not None:
+                tags = _merge_windows(trigger_probs, examples, item_rows, n).argmax(-1).tolist()
+                for first, last, cls in decode_triggers(tags, sentence.words, sentence.syllables):
+                    start, end = sentence.syllables[first].start, sentence.syllables[last].end
+                    item.triggers.append((Trigger(start, end, text[start:end]), cls))
+            spans = self._repaired_spans(averaged, sentence)
+            item.entities = [(sentence.syllables[first].start, sentence.syllables[last].end, ENTITY_TYPES[t], score)
+                             for first, last, t, score in spans]
+            pairs.extend((item, a, b, f) for a, b, f in _relation_candidates(examples, item_rows, spans))
+        if not pairs:
+            return
+        p = self.model.relation_logits(states, torch.tensor([f for *_, f in pairs], dtype=torch.long, device=device)).softmax(-1)
+        score, label = p.max(-1)
+        for (item, a, b, _), lab, sc in zip(pairs, label.tolist(), score.tolist()):
+            if lab != 0 and sc >= self.settings.relation_threshold:
+                item.relations.append((a, b, RELATION_LABELS[lab], sc))
+
+    def _repaired_spans(self, averaged: torch.Tensor, sentence) -> list[tuple[int, int, int, float]]:
+        """Decoded entity spans of a sentence after the boundary repairs of the settings, overlaps resolved."""
+        spans = decode_entities(averaged)
+        repairs = self.settings.repairs
+        if "punctuation" in repairs:
+            spans = trim_punctuation(spans, sentence.syllables)
+        if "word_splits" in repairs:
+            spans = mend_word_splits(spans, averaged, sentence.words)
+        if "word_edges" in repairs:
+            spans = snap_to_words(spans, sentence.words, len(sentence.syllables), sentence.syllables)
+        if "initial_words" in repairs:
+            spans = drop_initial_pieces(spans, sentence.words, sentence.syllables)
+        if "member_titles" in repairs:
+            spans = whole_member_titles(spans, sentence.syllables)
+        if "admin_words" in repairs:
+            spans = attach_admin_words(spans, sentence.syllables)
+        if "split_names" in repairs:
+            spans = join_split_spans(spans, sentence.syllables)
+        return resolve_overlaps(spans)
 
     def _document(self, ident, text, entities, relations, sentences, triggers=None) -> Document:
         order = sorted(range(len(entities)), key=lambda i: (entities[i][0], -entities[i][1]))
@@ -240,7 +274,7 @@ class Extractor:
             self.hf_config().save_pretrained(tmp)
             written = self.tokenizer.save_pretrained(tmp)
             tokenizer_files = sorted({Path(f).name for f in written if (tmp / Path(f).name).is_file()})
-            state = {HF_PREFIX + k: v.contiguous() for k, v in self.model.state_dict().items()}
+            state = {HF_PREFIX + k: v.detach().cpu().contiguous() for k, v in self.model.state_dict().items()}
             save_file(state, str(tmp / WEIGHTS), metadata={"format": "pt"})
             reserved = ("weights_sha256", "tokenizer_files")
             settings = {
@@ -289,6 +323,39 @@ class Extractor:
         return directory
 
 
+#: documents are predicted together until they hold this many batches of sentences (bounds the memory they take)
+GROUP_BATCHES = 16
+
+
+@dataclass
+class _SentenceItem:
+    """One sentence of one document on its way through a batch, and what was found in it (entity
+    offsets into the document's text; relations as indices into this sentence's entities)."""
+
+    document: int
+    sentence: object
+    windows: list
+    entities: list = field(default_factory=list)
+    relations: list = field(default_factory=list)
+    triggers: list = field(default_factory=list)
+
+
+def _relation_candidates(examples: list[Example], rows: list[int], spans) -> list[tuple[int, int, list[int]]]:
+    """(head, tail, relation features) for each ordered pair of a sentence's spans that some relation
+    admits, read in the first of its windows (`rows`) that holds both spans."""
+    done, out = set(), []
+    for k in rows:
+        w = examples[k].window
+        inside = [(i, (f - w.first, l - w.first, t)) for i, (f, l, t, _) in enumerate(spans) if f >= w.first and l <= w.last]
+        local = [e for _, e in inside]
+        for a, b in candidate_pairs(local):
+            key = (inside[a][0], inside[b][0])
+            if key not in done:
+                done.add(key)
+                out.append((key[0], key[1], pair_features(k, local[a], local[b])))
+    return out
+
+
 def _merge_windows(probs: torch.Tensor, examples: list[Example], rows: list[int], n_syllables: int) -> torch.Tensor:
     """Per-syllable probabilities of one sentence, averaged over the windows (`rows`) that cover it."""
     merged = probs.new_zeros((n_syllables, *probs.shape[2:]))
@@ -300,11 +367,16 @@ def _merge_windows(probs: torch.Tensor, examples: list[Example], rows: list[int]
     return merged / count.clamp(min=1)
 
 
+_ASCII = re.compile(r"[\x00-\x7f]+")
+
+
 def looks_undiacritised(text: str) -> bool:
     """Vietnamese typed without its diacritics ("Ong Nguyen Van An giu chuc Bi thu"): 30 or more letters,
     under 1% of them outside ASCII (written Vietnamese has a diacritic on most syllables)."""
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 30 and sum(ord(c) > 127 for c in letters) < 0.01 * len(letters)
+    letters = sum(map(str.isalpha, text))
+    if letters < 30:
+        return False
+    return sum(map(str.isalpha, _ASCII.sub("", text))) < 0.01 * letters
 
 
 def resolve_overlaps(spans: list[tuple[int, int, int, float]]) -> list[tuple[int, int, int, float]]:

@@ -10,6 +10,7 @@ and capitalisation, which names carry in Vietnamese, is seen even where the sub-
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .gazetteer import features as gazetteer_features
 from .spelling import SPELLINGS, respell
@@ -22,6 +23,7 @@ N_SYLLABLE_SHAPES = 6
 N_SYLLABLE_KINDS = N_SYLLABLE_SLOTS * N_SYLLABLE_SHAPES
 
 
+@lru_cache(maxsize=100_000)
 def syllable_shape(text: str) -> int:
     if any(c.isdigit() for c in text):
         return 3

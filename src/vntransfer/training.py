@@ -1,5 +1,12 @@
 """Training: gold documents -> a saved extractor, with per-epoch held-out evaluation and
-checkpoints that resume after a crash."""
+checkpoints that resume after a crash.
+
+Data-parallel on several processes with the ecosystem's launchers (`accelerate launch train.py ...` or
+`torchrun --nproc_per_node N train.py ...`; gloo on CPUs, NCCL on GPUs, the same code): every process
+builds the same model from the same seed and walks the same shuffled order; each global batch of
+`batch_size` windows is split across the processes, gradients are averaged by Hugging Face
+`accelerate` (DistributedDataParallel), so the steps and the learning-rate schedule are those of one
+process. Only the main process evaluates, saves, checkpoints and prints."""
 from __future__ import annotations
 
 import contextlib
@@ -131,6 +138,14 @@ def train(args: TrainingArguments, train_docs: Optional[list[Document]] = None,
     if save:  # before any work: a model that cannot be saved is found out now, not after the first epoch
         check_writable(Path(args.output_dir), "output_dir", model=True)
         check_writable(Path(args.checkpoint_dir), "checkpoint_dir")
+    from accelerate import Accelerator, DistributedDataParallelKwargs
+
+    # one process without a launcher; with `accelerate launch` / `torchrun`, one of several (gloo on CPU:
+    # accelerate joins the processes on CPU only when told `cpu`). A batch without relation candidates
+    # leaves the relation head without gradients: DDP must allow it.
+    accelerator = Accelerator(cpu=not torch.cuda.is_available(),
+                              kwargs_handlers=[DistributedDataParallelKwargs(find_unused_parameters=True)])
+    main = accelerator.is_main_process
     random.seed(args.seed)
     torch.manual_seed(args.seed)
     dev_docs = load_documents(top_level_files(args.dev)) if dev_docs is None and args.dev else (dev_docs or [])
@@ -164,6 +179,7 @@ def train(args: TrainingArguments, train_docs: Optional[list[Document]] = None,
               {"params": [p for n, p in model.named_parameters() if not n.startswith("encoder.")], "lr": args.learning_rate}]
     optimizer = torch.optim.AdamW(groups, weight_decay=args.weight_decay)
     scheduler = warmup_linear_decay(optimizer, total, max(1, int(total * args.warmup_ratio)))
+    rank, world = accelerator.process_index, accelerator.num_processes
 
     fingerprint = _fingerprint(args, train_docs + extra_docs)
     start_epoch, history, best = 0, [], -1.0
@@ -174,29 +190,40 @@ def train(args: TrainingArguments, train_docs: Optional[list[Document]] = None,
         if resumed is not None:
             start_epoch, history, best = resumed
 
+    # the loss goes through a module's forward so that DistributedDataParallel sees (and averages) it;
+    # the scheduler stays outside `prepare`: it steps once per global step, as with one process
+    loss_module, optimizer = accelerator.prepare(_LossModule(model), optimizer)
     setup_seconds = round(time.perf_counter() - begun, 3)  # encoder, segmentation and encoding of the data
     for epoch in range(start_epoch, args.epochs):
         started = time.perf_counter()
-        model.train()
+        loss_module.train()
         rng = random.Random(args.seed + epoch)
         torch.manual_seed(args.seed + epoch)
         order = list(range(len(examples)))
         rng.shuffle(order)
         losses = []
-        bar = _progress(range(steps_per_epoch), args.progress, f"epoch {epoch + 1}/{args.epochs}")
+        bar = _progress(range(steps_per_epoch), args.progress and main, f"epoch {epoch + 1}/{args.epochs}")
         for step in bar:
-            batch = collate([examples[i] for i in order[step * args.batch_size:(step + 1) * args.batch_size]], tokenizer.pad_token_id)
+            window = order[step * args.batch_size:(step + 1) * args.batch_size]
+            # this process's share of the global batch (a last batch smaller than the number of
+            # processes gives some of them a window twice rather than none)
+            share = window[rank::world] or [window[rank % len(window)]]
+            batch = collate([examples[i] for i in share], tokenizer.pad_token_id)
+            batch = {k: v.to(accelerator.device) for k, v in batch.items()}
             if args.gazetteer_dropout > 0:  # so that context, not the lists alone, finds names
-                hidden = torch.rand(batch["syllable_gazetteer"].size(0)) < args.gazetteer_dropout
+                hidden = torch.rand(batch["syllable_gazetteer"].size(0), device=accelerator.device) < args.gazetteer_dropout
                 batch["syllable_gazetteer"][hidden] = 0
-            loss = training_loss(model, batch)
-            optimizer_step(loss, model, optimizer, scheduler)
-            losses.append(loss.item())
+            loss = loss_module(batch)
+            optimizer_step(loss, loss_module, optimizer, scheduler, accelerator)
+            losses.append(loss.detach())
             if hasattr(bar, "set_postfix"):
-                bar.set_postfix(loss=f"{sum(losses) / len(losses):.4f}")
+                bar.set_postfix(loss=f"{torch.stack(losses).mean().item():.4f}")
         model.eval()
-        record = {"epoch": epoch + 1, "loss": sum(losses) / max(1, len(losses))}
-        if dev_docs:
+        # the epoch's loss: the mean over all processes' batches
+        mean_loss = accelerator.reduce(torch.stack(losses).mean() if losses else torch.zeros((), device=accelerator.device),
+                                       reduction="mean")
+        record = {"epoch": epoch + 1, "loss": float(mean_loss)}
+        if dev_docs and main:
             scores = score_documents(dev_docs, extractor.predict_many([d.text for d in dev_docs], ids=[d.id for d in dev_docs]))
             record.update(dev_entity_f1=scores["entities"]["micro"]["f1"], dev_relation_f1=scores["relations"]["strict"]["micro"]["f1"],
                           dev_event_f1=scores["events"]["arguments"]["f1"])
@@ -204,6 +231,9 @@ def train(args: TrainingArguments, train_docs: Optional[list[Document]] = None,
             record["dev_score"] = (record["dev_entity_f1"] + record["dev_relation_f1"] + record["dev_event_f1"]) / 3
         record["seconds"] = round(time.perf_counter() - started, 3)
         history.append(record)
+        if not main:  # the main process evaluates, saves and checkpoints; the others wait for it
+            accelerator.wait_for_everyone()
+            continue
         logger.info("epoch %s", record)
         metric = record.get("dev_score", record["epoch"])
         if save and metric > best:
@@ -214,6 +244,13 @@ def train(args: TrainingArguments, train_docs: Optional[list[Document]] = None,
             best_state = {k: v.detach().clone() for k, v in model.state_dict().items()} if dev_docs else None
         if save:
             _checkpoint(ckpt, model, optimizer, scheduler, epoch + 1, history, best, fingerprint)
+        accelerator.wait_for_everyone()
+    if save and not main:
+        accelerator.wait_for_everyone()  # until the main process has written the model
+        from .pipeline import load
+
+        saved = load(args.output_dir)  # with the main process's history (dev scores included)
+        return saved, saved.settings.extra["training"]["history"]
     if save:
         # refresh the training summary (full history) beside the best weights
         settings_path = Path(args.output_dir) / "vntransfer.json"
@@ -227,6 +264,7 @@ def train(args: TrainingArguments, train_docs: Optional[list[Document]] = None,
         write_model_card(args.output_dir)  # the card's tables read the full history
         shutil.rmtree(ckpt, ignore_errors=True)
         shutil.rmtree(ckpt.with_name(ckpt.name + ".old"), ignore_errors=True)
+        accelerator.wait_for_everyone()
         from .pipeline import load
 
         return load(args.output_dir), history
@@ -235,16 +273,32 @@ def train(args: TrainingArguments, train_docs: Optional[list[Document]] = None,
     return extractor, history
 
 
+class _LossModule(torch.nn.Module):
+    """The training loss as a module's forward, which DistributedDataParallel needs to average gradients."""
+
+    def __init__(self, model: TransferExtractorModel):
+        super().__init__()
+        self.model = model
+
+    def forward(self, batch: dict) -> torch.Tensor:
+        return training_loss(self.model, batch)
+
+
 def warmup_linear_decay(optimizer, total: int, warmup: int):
     """Linear warm-up to the peak learning rate, then linear decay to zero at `total` steps."""
     return torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / max(1, total - warmup))))
 
 
-def optimizer_step(loss: torch.Tensor, model, optimizer, scheduler) -> None:
+def optimizer_step(loss: torch.Tensor, model, optimizer, scheduler, accelerator=None) -> None:
+    """One update; with an `accelerate.Accelerator`, gradients are averaged over its processes."""
     optimizer.zero_grad()
-    loss.backward()
-    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    if accelerator is None:
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    else:
+        accelerator.backward(loss)
+        accelerator.clip_grad_norm_(model.parameters(), 1.0)
     optimizer.step()
     scheduler.step()
 
@@ -350,7 +404,7 @@ def _checkpoint(ckpt: Path, model, optimizer, scheduler, epoch, history, best, f
     old = ckpt.with_name(ckpt.name + ".old")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
-    save_file({k: v.contiguous() for k, v in model.state_dict().items()}, str(tmp / "model.safetensors"))
+    save_file({k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}, str(tmp / "model.safetensors"))
     torch.save({"optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict(), "epoch": epoch,
                 "history": json.dumps(history), "best": best, "fingerprint": fingerprint}, tmp / "state.pt")
     # a crash at any point leaves a whole checkpoint: the previous one (ckpt or ckpt.old) or this one
