@@ -138,3 +138,10 @@ def test_a_short_mention_is_a_person_holding_its_post(shipped):
     assert sorted((e.type, e.text) for e in doc.entities) == [("PERSON", "An"), ("POSITION", "Bí thư")]
     assert [(r.type, ents[r.head].text, ents[r.tail].text) for r in doc.relations] == [("HOLDS", "An", "Bí thư")]
     assert doc.events == ()
+
+
+@pytest.mark.xfail(strict=True, reason="known regression of the session-11 model: 'Ban Thường vụ Tỉnh ủy' opening a "
+                                       "sentence before 'điều động' comes out as [Ban] [Tỉnh ủy] (issue 13)")
+def test_the_standing_committee_opening_a_decision_is_one_body(shipped):
+    doc = shipped.predict("Ban Thường vụ Tỉnh ủy điều động ông Nguyễn Văn An, Phó Giám đốc Sở Y tế, giữ chức Giám đốc Sở Nội vụ.")
+    assert ("BODY", "Ban Thường vụ Tỉnh ủy") in [(e.type, e.text) for e in doc.entities]
