@@ -100,6 +100,18 @@ def _predict_cli(model_dir, tmp: Path, corpus) -> tuple[list[dict], list[dict], 
     return read(tmp / "news.out"), read(tmp / "more.out"), files
 
 
+def _rounded(x):
+    """Scores to 5 decimals: `predict_many` batches sentences across texts, and a different batch mix changes
+    floating-point sums in the 6th decimal (spans, labels, relations and events are compared exactly)."""
+    if isinstance(x, float):
+        return round(x, 5)
+    if isinstance(x, dict):
+        return {k: _rounded(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [_rounded(v) for v in x]
+    return x
+
+
 def test_two_workers_give_the_documents_of_predict(clean_run, corpus, model_dir, tmp_path):
     news, more, files = predict_cli(model_dir, tmp_path, corpus)
     rows = read_output(clean_run).to_pylist()
@@ -112,18 +124,20 @@ def test_two_workers_give_the_documents_of_predict(clean_run, corpus, model_dir,
         else:
             assert row["error"] is None
             doc = row_document({k: v for k, v in row.items() if k not in ("source", "error")}).to_dict()
-            assert doc == {**expected, "id": str(expected["id"])}
+            assert _rounded(doc) == _rounded({**expected, "id": str(expected["id"])})
     assert [r["source"] for r in got_news] == [f"{corpus['dir'] / 'news.jsonl'}:{n}" for n in range(1, len(news) + 1)]
     assert [r["id"] for r in got_txt] == ["2020/b", "2020/c", "a"]
-    assert row_document({k: v for k, v in got_txt[0].items() if k not in ("source", "error")}).to_dict() == \
-        {**files["b"], "id": "2020/b"}
-    assert row_document({k: v for k, v in got_txt[2].items() if k not in ("source", "error")}).to_dict() == files["a"]
+    assert _rounded(row_document({k: v for k, v in got_txt[0].items() if k not in ("source", "error")}).to_dict()) == \
+        _rounded({**files["b"], "id": "2020/b"})
+    assert _rounded(row_document({k: v for k, v in got_txt[2].items() if k not in ("source", "error")}).to_dict()) == \
+        _rounded(files["a"])
     assert "not UTF-8" in got_txt[1]["error"]
     # the JSONL shards hold the lines of predict (error lines also name their source)
     lines = [json.loads(x) for p in sorted((clean_run / "jsonl").glob("part-*.jsonl"))
              for x in p.read_text(encoding="utf-8").splitlines()]
-    assert [{k: v for k, v in x.items() if k != "source"} for x in lines[:len(news)]] == news
-    assert [x for x in lines[len(news):len(news) + len(more)] if "error" not in x] == [x for x in more if "error" not in x]
+    assert _rounded([{k: v for k, v in x.items() if k != "source"} for x in lines[:len(news)]]) == _rounded(news)
+    assert _rounded([x for x in lines[len(news):len(news) + len(more)] if "error" not in x]) == \
+        _rounded([x for x in more if "error" not in x])
     assert sum(d.get("entities") != [] for d in news if "error" not in d) > 0  # the model found something
     run = json.loads((clean_run / "runs.jsonl").read_text(encoding="utf-8").splitlines()[-1])
     assert run["workers"] == 2 and len({s["worker"] for s in run["per_shard"]}) == 2

@@ -90,9 +90,9 @@ def test_in_memory_training_returns_the_best_dev_epoch_not_the_last(tmp_path, mo
     seen: dict = {}
     real_step = training.optimizer_step
 
-    def step(loss, model, optimizer, scheduler):
-        seen["model"] = model
-        return real_step(loss, model, optimizer, scheduler)
+    def step(loss, model, *rest):
+        seen["model"] = getattr(model, "module", model).model  # the loss module (maybe wrapped by DDP) holds the model
+        return real_step(loss, model, *rest)
 
     snapshots, scripted = [], iter([0.2, 0.9, 0.5])
 

@@ -155,7 +155,7 @@ class Extractor:
         for item in batch:
             rows.append(list(range(len(examples), len(examples) + len(item.windows))))
             examples.extend(Example(w, item.sentence) for w in item.windows)
-        device = next(self.model.parameters()).device  # a model trained on a GPU is evaluated there
+        device = next(self.model.parameters(), torch.zeros(0)).device  # a GPU-trained model runs there; none: CPU
         tensors = {k: v.to(device) for k, v in collate(examples, self.tokenizer.pad_token_id, with_gold=False).items()}
         states = self.model.syllable_states(tensors["input_ids"], tensors["attention_mask"], tensors["syllable_token"],
                                             tensors["syllable_kind"], tensors["syllable_gazetteer"], tensors["syllable_mask"])
