@@ -308,15 +308,9 @@ def _predict_lines(extractor, src, dst, batch_size: int) -> int:
         nonlocal failed
         todo = [(n, r) for n, r in pending if "error" not in r]
         texts, ids = [r["text"] for _, r in todo], [str(r["id"]) for _, r in todo]
-        try:
-            docs = extractor.predict_many(texts, batch_size=batch_size, ids=ids) if todo else []
-        except Exception:  # one bad text must not cost the batch: predict them one by one
-            docs = []
-            for text, ident in zip(texts, ids):
-                try:
-                    docs.append(extractor.predict_many([text], batch_size=batch_size, ids=[ident])[0])
-                except Exception as exc:
-                    docs.append(exc)
+        from .pipeline import predict_each
+
+        docs = predict_each(extractor, texts, ids, batch_size=batch_size)  # one bad text costs only itself
         by_line = dict(zip((n for n, _ in todo), docs))
         for n, r in pending:
             out = by_line.get(n)

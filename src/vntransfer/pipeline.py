@@ -545,3 +545,18 @@ def _settings_from(settings: dict) -> ExtractorSettings:
         settings["repairs"] = tuple(settings["repairs"])
     return ExtractorSettings(**{k: settings[k] for k in SETTING_NAMES if k in settings},
                              extra={k: v for k, v in settings.items() if k not in SETTING_NAMES})
+
+
+def predict_each(extractor, texts: list[str], ids: list[str], batch_size: int = 16) -> list:
+    """`extractor.predict_many`, but a text the model fails on costs only itself: on an error the texts are
+    predicted one by one, and each failing one gives its exception in its place (batch jobs that go on)."""
+    try:
+        return extractor.predict_many(texts, batch_size=batch_size, ids=ids) if texts else []
+    except Exception:
+        out: list = []
+        for text, ident in zip(texts, ids):
+            try:
+                out.append(extractor.predict_many([text], batch_size=batch_size, ids=[ident])[0])
+            except Exception as exc:
+                out.append(exc)
+        return out

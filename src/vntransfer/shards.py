@@ -251,15 +251,9 @@ def predict_records(extractor, records: list[dict], batch_size: int) -> list[dic
     alone, so that one bad text costs one record (as in `vntransfer predict`)."""
     todo = [r for r in records if "error" not in r]
     texts, ids = [r["text"] for r in todo], [str(r["id"]) for r in todo]
-    try:
-        docs = extractor.predict_many(texts, batch_size=batch_size, ids=ids) if todo else []
-    except Exception:
-        docs = []
-        for text, ident in zip(texts, ids):
-            try:
-                docs.append(extractor.predict_many([text], batch_size=batch_size, ids=[ident])[0])
-            except Exception as exc:
-                docs.append(exc)
+    from .pipeline import predict_each
+
+    docs = predict_each(extractor, texts, ids, batch_size=batch_size)
     out, done = [], iter(docs)
     for r in records:
         if "error" in r:
