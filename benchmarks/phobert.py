@@ -13,7 +13,6 @@ are timed on the encoder and heads alone). Peak resident memory after each stage
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import platform
 import resource
@@ -21,6 +20,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from results_file import store  # benchmarks/: the script's own folder is on sys.path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -127,9 +128,7 @@ def main() -> int:
         print("error: no PhoBERT tokenizer folder (../shared/phobert-tokenizer or $VNTRANSFER_PHOBERT_TOKENIZER)", file=sys.stderr)
         return 2
     result = run(folder, a.docs)
-    data = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.is_file() else {}
-    data["phobert_base"] = result
-    RESULTS.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    store("phobert_base", result, RESULTS)
     print(markdown(result))
     if a.readme:
         from vntransfer.report import update_readme

@@ -27,6 +27,7 @@ from vntransfer.phobert import find_tokenizer_dir, load_tokenizer  # noqa: E402
 from vntransfer.report import update_readme  # noqa: E402
 from vntransfer.spelling import respell, tone_on_first_vowel  # noqa: E402
 from vntransfer.words import form_syllables, segment_words, word_string  # noqa: E402
+from results_file import store  # noqa: E402  (benchmarks/: the script's own folder is on sys.path)
 
 SOURCES = {  # the seed texts are the annotated ones (annotations/*.json) and data/*.txt, read once
     "seed": sorted(str(p.relative_to(ROOT)) for p in [*(ROOT / "annotations").glob("*.json"), *(ROOT / "data").glob("*.txt")]),
@@ -156,10 +157,7 @@ def main() -> int:
         }
         print(name, json.dumps(result["sources"][name]["words"], ensure_ascii=False), file=sys.stderr)
     result["respelled_examples"], result["segmentation_examples"] = fragmented_examples(all_words, tokenizer)
-    path = Path(a.results)
-    data = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-    data["phobert_spelling"] = result
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    store("phobert_spelling", result, a.results)
     update_readme(a.doc, markdown(result), marker="spelling")
     print(markdown(result))
     return 0

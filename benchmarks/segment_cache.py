@@ -20,6 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from results_file import store  # benchmarks/: the script's own folder is on sys.path
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results.json"
 
@@ -99,9 +101,7 @@ def main() -> int:
         print(json.dumps(prepare()))
         return 0
     result = run()
-    data = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.is_file() else {}
-    data["segmentation_cache"] = result
-    RESULTS.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    store("segmentation_cache", result, RESULTS)
     print(markdown(result))
     if a.readme:
         sys.path.insert(0, str(ROOT / "src"))
