@@ -176,3 +176,22 @@ def test_written_markup_is_normalised_and_matches_its_documents(tmp_path):
         committed = {d.id: d for d in load_documents([ROOT / "data" / "written" / markup.stem])}
         for d in parse_markup(markup.read_text(encoding="utf-8"), name=str(markup)):
             assert d.text == committed[d.id].text and d.entities == committed[d.id].entities, d.id
+
+
+def test_collective_party_organs_are_one_body_in_generated_text():
+    """SPEC.md: "Ban Thường vụ Tỉnh ủy" / "Thường trực Tỉnh ủy" acting as a collective is one BODY, and an
+    elliptical "Ban Thường vụ" is a BODY; the generator once left "Ban Thường vụ " outside the span."""
+    import re
+
+    docs = [d for d in generate(200, seed=11) if unicodedata.normalize("NFC", d.text) == d.text]
+    seen = 0
+    for d in docs:
+        for m in re.finditer(r"(?i)\b(ban thường vụ|thường trực) (tỉnh|thành|huyện|đảng|quận|thị)", d.text):
+            if d.text[max(0, m.start() - 9):m.start()].lower().endswith(("ủy viên ", "uỷ viên ", "bí thư ")):
+                continue  # part of a title: "Ủy viên Ban Thường vụ Tỉnh ủy", "Phó Bí thư Thường trực"
+            seen += 1
+            body = [e for e in d.entities if e.type == "BODY" and e.start == m.start()]
+            assert body and body[0].end > m.end(), (d.id, d.text[m.start():m.end() + 30])
+        for m in re.finditer(r"làm việc với Ban Thường vụ", d.text):
+            assert any(e.type == "BODY" and e.text == "Ban Thường vụ" for e in d.entities), d.id
+    assert seen > 10

@@ -181,7 +181,8 @@ class Generator:
     def _exists(self, level: str) -> bool:
         return level != "district" or self.district is not None
 
-    def body(self, b: Builder, kind: str, province: tuple[str, str], ward: tuple[str, str]) -> int:
+    def body(self, b: Builder, kind: str, province: tuple[str, str], ward: tuple[str, str], prefix: str = "") -> int:
+        """A BODY of `kind` in `province` / `ward`, with its place nested; `prefix` ("Ban Thường vụ ") opens the span."""
         name, level = self.rng.choice([c for c in self.lex["bodies"][kind] if self._exists(c[1])])
         name = self.spelling(name)
         if province[1] == "thành phố":  # a centrally governed city has a Thành ủy, not a Tỉnh ủy
@@ -206,9 +207,9 @@ class Generator:
         else:
             pre, post = name, ""
         if self.rng.random() < 0.08:  # organ names written in lowercase ("ban tổ chức tỉnh ủy"); acronyms and places stay
-            pre, post = _lowercase_words(pre), _lowercase_words(post)
+            prefix, pre, post = _lowercase_words(prefix), _lowercase_words(pre), _lowercase_words(post)
         start = b.length
-        b.add(pre)
+        b.add(prefix + pre)
         inner = b.ent("LOCALITY", place) if place else None
         b.add(post)
         b.entities.append(("BODY", start, b.length))
@@ -299,8 +300,12 @@ class Generator:
 
     def listing(self, b: Builder, P, W) -> None:
         r = self.rng
-        b.add(r.choice(["Ban Thường vụ ", "Thường trực "]))
-        b.ent("BODY", self.spelling(r.choice(["Tỉnh ủy", "Thành ủy"])))
+        # the collective organ is one BODY (SPEC.md: "Thường trực Tỉnh ủy" acting as a collective), its place nested
+        prefix = r.choice(["Ban Thường vụ ", "Thường trực "])
+        if r.random() < 0.5:
+            self.body(b, "party_committee", P, W, prefix=prefix)
+        else:
+            b.ent("BODY", prefix + self.spelling(r.choice(["Tỉnh ủy", "Thành ủy"])))
         b.add(" đã " + r.choice(["điều động, bổ nhiệm", "luân chuyển", "bổ nhiệm", "chỉ định"]) + " các đồng chí sau:\n")
         for _ in range(r.randint(2, 4)):
             b.add("- ")
@@ -436,8 +441,14 @@ class Generator:
         p, _ = self.person(b, honorific=False)
         for pos in posts:
             b.rel("HOLDS", p, pos)
-        b.add(r.choice([" chủ trì, phát biểu khai mạc hội nghị.", " dự và phát biểu chỉ đạo.",
-                        " trao quyết định và tặng hoa chúc mừng.", " làm việc với Ban Thường vụ về công tác cán bộ."]))
+        ending = r.choice([" chủ trì, phát biểu khai mạc hội nghị.", " dự và phát biểu chỉ đạo.",
+                           " trao quyết định và tặng hoa chúc mừng.", None])
+        if ending is None:  # an elliptical organ name is a BODY (SPEC.md)
+            b.add(" làm việc với ")
+            b.ent("BODY", "Ban Thường vụ")
+            b.add(" về công tác cán bộ.")
+        else:
+            b.add(ending)
         return p
 
     def headline(self, b: Builder, P, W) -> None:
