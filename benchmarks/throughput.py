@@ -1,7 +1,7 @@
 """Throughput of `predict_many`, of `predict-corpus` on Ray Data (1 worker, then --workers) and of
 underthesea's `ner`, on the same text, in one run.
 
-    python benchmarks/throughput.py [--model DIR] [--syllables 100000] [--workers 2] [--profile]
+    python benchmarks/throughput.py [--model DIR] [--syllables 400000] [--workers 2] [--profile]
     python benchmarks/throughput.py --readme      # README's performance table and docs/scale.md's cost
                                                   # estimate from results.json
 
@@ -124,7 +124,7 @@ def run_ray(texts: list[str], syllables: int, model: str | None, workers: list[i
 
 
 def run(model: str | None, min_syllables: int, batch_size: int, profile: bool, workers: int = 2,
-        shard_size: int = 2) -> dict:
+        shard_size: int = 16) -> dict:
     from vntransfer.syllables import split_syllables
 
     import vntransfer.words as words
@@ -254,11 +254,12 @@ def _count(n: int, noun: str) -> str:
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--model")
-    p.add_argument("--syllables", type=int, default=100_000)
+    p.add_argument("--syllables", type=int, default=400_000)
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--profile", action="store_true", help="also profile the pipeline stages on a sample")
     p.add_argument("--workers", type=int, default=2, help="Ray Data workers to measure beside 1 (0: no Ray runs)")
-    p.add_argument("--shard-size", type=int, default=2, help="documents per predict-corpus shard")
+    p.add_argument("--shard-size", type=int, default=16,
+                   help="documents per predict-corpus shard (the command's default is 1000; each shard costs a read and a write)")
     p.add_argument("--articles", type=int, default=ARTICLES, help="docs/scale.md: articles in the estimate")
     p.add_argument("--price-per-core-hour", type=float, default=PRICE_PER_CORE_HOUR,
                    help="docs/scale.md: assumed price of one CPU core for an hour, in dollars (an input, not a quote)")

@@ -179,19 +179,31 @@ def test_written_markup_is_normalised_and_matches_its_documents(tmp_path):
 
 
 def test_collective_party_organs_are_one_body_in_generated_text():
-    """SPEC.md: "Ban Thường vụ Tỉnh ủy" / "Thường trực Tỉnh ủy" acting as a collective is one BODY, and an
-    elliptical "Ban Thường vụ" is a BODY; the generator once left "Ban Thường vụ " outside the span."""
+    """SPEC.md: "Ban Thường vụ Tỉnh ủy" / "Thường trực Tỉnh ủy" acting as a collective is one BODY, an elliptical
+    "Ban Thường vụ" is a BODY, and a member is [Ủy viên] [Ban Thường vụ Tỉnh ủy] as the gold writes it; the
+    generator once left "Ban Thường vụ " outside the span and wrote [Ủy viên Ban Thường vụ] [Tỉnh ủy]."""
     import re
 
     docs = [d for d in generate(200, seed=11) if unicodedata.normalize("NFC", d.text) == d.text]
     seen = 0
     for d in docs:
         for m in re.finditer(r"(?i)\b(ban thường vụ|thường trực) (tỉnh|thành|huyện|đảng|quận|thị)", d.text):
-            if d.text[max(0, m.start() - 9):m.start()].lower().endswith(("ủy viên ", "uỷ viên ", "bí thư ")):
-                continue  # part of a title: "Ủy viên Ban Thường vụ Tỉnh ủy", "Phó Bí thư Thường trực"
+            if d.text[max(0, m.start() - 7):m.start()].lower().endswith("bí thư "):
+                continue  # one title: "Phó Bí thư Thường trực" (a member is [Ủy viên] [Ban Thường vụ Tỉnh ủy])
             seen += 1
             body = [e for e in d.entities if e.type == "BODY" and e.start == m.start()]
             assert body and body[0].end > m.end(), (d.id, d.text[m.start():m.end() + 30])
         for m in re.finditer(r"làm việc với Ban Thường vụ", d.text):
             assert any(e.type == "BODY" and e.text == "Ban Thường vụ" for e in d.entities), d.id
     assert seen > 10
+
+
+def test_normalize_moves_admin_words_into_places_but_not_thong_tan_xa():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("normalize", ROOT / "data" / "written" / "normalize.py")
+    normalize = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(normalize)
+    text = "[BODY#b1 Thông tấn xã [LOCALITY#l1 Việt Nam]] và [BODY#b2 UBND xã [LOCALITY#l2 Tân Lập]]"
+    assert normalize._admin_into_locality(text) == (
+        "[BODY#b1 Thông tấn xã [LOCALITY#l1 Việt Nam]] và [BODY#b2 UBND [LOCALITY#l2 xã Tân Lập]]")

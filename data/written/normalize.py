@@ -28,6 +28,8 @@ def _admin_into_locality(text: str) -> str:
         before = text[:m.start()].split()
         if before and before[-1].lower().strip("[(:,") in PLURAL:
             return m.group(0)
+        if m.group(1) == "xã" and before and before[-1].lower() == "tấn":  # "Thông tấn xã [Việt Nam]": not an admin word
+            return m.group(0)
         if "BODY" not in _open_spans(text[:m.start()]):  # only inside a body
             return m.group(0)
         return f"[LOCALITY#{m.group(2)} {m.group(1)} "

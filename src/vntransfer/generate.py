@@ -227,11 +227,14 @@ class Generator:
                 break
         kind = k
         self.last_post = (title, kind)
+        prefix = ""
+        if title.endswith(" Ban Thường vụ"):  # [Ủy viên] [Ban Thường vụ Tỉnh ủy]: the standing committee is the body
+            title, prefix = title[:-len(" Ban Thường vụ")], "Ban Thường vụ "
         if lower and self.rng.random() < 0.5:
             title = title.lower()
         pos = b.ent("POSITION", title)
         b.add(" ")
-        body = self.body(b, kind, province, ward)
+        body = self.body(b, kind, province, ward, prefix=prefix)
         b.rel("OF", pos, body)
         return pos, body
 
