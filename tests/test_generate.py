@@ -207,3 +207,20 @@ def test_normalize_moves_admin_words_into_places_but_not_thong_tan_xa():
     text = "[BODY#b1 Thông tấn xã [LOCALITY#l1 Việt Nam]] và [BODY#b2 UBND xã [LOCALITY#l2 Tân Lập]]"
     assert normalize._admin_into_locality(text) == (
         "[BODY#b1 Thông tấn xã [LOCALITY#l1 Việt Nam]] và [BODY#b2 UBND [LOCALITY#l2 xã Tân Lập]]")
+
+
+def test_nomination_form_gives_one_gioi_thieu_event_to_the_post_nominated_for():
+    from vntransfer.generate import Builder, Generator
+
+    g = Generator(9)
+    g.district = None
+    for _ in range(20):
+        b = Builder(nfd=False)
+        g.nomination(b, g.rng.choice(g.lex["provinces"]), g.rng.choice(g.lex["wards"]))
+        d = b.document("x", {})
+        assert validate_document(d) == [], d.text
+        assert [e.type for e in d.events] == ["GIOI_THIEU"] and d.events[0].trigger.text == "giới thiệu", d.text
+        ents = {e.id: e for e in d.entities}
+        moved = [r for r in d.relations if r.type == "APPOINTED_TO"]
+        assert len(moved) == 1 and ents[moved[0].tail].text in ("Chủ tịch", "Phó Chủ tịch"), d.text
+        assert d.entities[0].type == "BODY" and d.entities[0].start == 0, d.text  # the organ opens, one span

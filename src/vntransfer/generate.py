@@ -181,9 +181,12 @@ class Generator:
     def _exists(self, level: str) -> bool:
         return level != "district" or self.district is not None
 
-    def body(self, b: Builder, kind: str, province: tuple[str, str], ward: tuple[str, str], prefix: str = "") -> int:
-        """A BODY of `kind` in `province` / `ward`, with its place nested; `prefix` ("Ban Thường vụ ") opens the span."""
-        name, level = self.rng.choice([c for c in self.lex["bodies"][kind] if self._exists(c[1])])
+    def body(self, b: Builder, kind: str, province: tuple[str, str], ward: tuple[str, str], prefix: str = "",
+             level: Optional[str] = None) -> int:
+        """A BODY of `kind` in `province` / `ward` (at `level` if given), with its place nested; `prefix`
+        ("Ban Thường vụ ") opens the span."""
+        name, level = self.rng.choice([c for c in self.lex["bodies"][kind] if self._exists(c[1])
+                                       and level in (None, c[1])])
         name = self.spelling(name)
         if province[1] == "thành phố":  # a centrally governed city has a Thành ủy, not a Tỉnh ủy
             name = name.replace("Tỉnh ủy", "Thành ủy").replace("Tỉnh uỷ", "Thành uỷ")
@@ -208,6 +211,8 @@ class Generator:
             pre, post = name, ""
         if self.rng.random() < 0.08:  # organ names written in lowercase ("ban tổ chức tỉnh ủy"); acronyms and places stay
             prefix, pre, post = _lowercase_words(prefix), _lowercase_words(pre), _lowercase_words(post)
+            if not b.parts or b.parts[-1].endswith(("\n", ". ")):  # a sentence still opens with a capital
+                prefix, pre = (prefix[:1].upper() + prefix[1:], pre) if prefix else ("", pre[:1].upper() + pre[1:])
         start = b.length
         b.add(prefix + pre)
         inner = b.ent("LOCALITY", place) if place else None
@@ -909,10 +914,37 @@ class Generator:
                                "bị cách chức", "xin thôi giữ chức vụ vì lý do sức khỏe", "đã từ trần",
                                "được cho thôi giữ chức để nghỉ hưu", "bị khởi tố để điều tra"]) + ".")
 
+    def nomination(self, b: Builder, P, W) -> None:
+        """A nomination (GIOI_THIEU): a collective organ "giới thiệu" a person "để [HĐND] bầu giữ chức [post]"; the
+        person is APPOINTED_TO the post nominated for, and the "bầu" of the purpose clause is no trigger of its own."""
+        r = self.rng
+        level = r.choice(["province", "commune"] + (["district"] if self.district else []))
+        if r.random() < 0.6:
+            self.body(b, "party_committee", P, W, prefix=r.choice(["Ban Thường vụ ", "Thường trực "]), level=level)
+        else:
+            self.body(b, "council", P, W, prefix="Thường trực ", level=level)
+        b.add(r.choice([" ", " đã thống nhất ", " đã ", " quyết định "]))
+        b.trig("giới thiệu", "GIOI_THIEU")
+        b.add(r.choice([" ", " nhân sự là ", " "]))
+        p, _ = self.person(b)
+        b.add(", ")
+        self._old_post(b, p, P, W)
+        b.add(r.choice([", để ", " để ", ", để "]))
+        self.body(b, "council", P, W, level=level)
+        b.add(" ")
+        b.hush("bầu")
+        b.add(r.choice([" giữ chức ", " bổ sung chức ", " bổ sung chức danh ", " "]))
+        new = b.ent("POSITION", r.choice(["Chủ tịch", "Phó Chủ tịch", "Phó Chủ tịch"]))
+        b.add(" ")
+        body = self.body(b, "people_committee", P, W, level=level)
+        b.rel("OF", new, body)
+        b.rel("APPOINTED_TO", p, new)
+        b.add(" nhiệm kỳ " + r.choice(["2021 - 2026", "2021-2026", "2026 - 2031"]) + ".")
+
     FORMS = ("announcement", "listing", "central", "election", "destination", "statistics", "caption",
              "chain", "headline", "related", "interview", "reception", "credit", "generic", "subheading", "merger",
              "approval", "assembly", "votes", "rank_move", "domain", "titled_list", "pair_destination",
-             "courtesy", "short_mention", "departure")
+             "courtesy", "short_mention", "departure", "nomination")
 
     def document(self, n: int) -> Document:
         r = self.rng
