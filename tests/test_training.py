@@ -111,3 +111,20 @@ def test_in_memory_training_returns_the_best_dev_epoch_not_the_last(tmp_path, mo
     final = extractor.model.state_dict()
     assert all(torch.equal(final[k], snapshots[1][k]) for k in final)
     assert not all(torch.equal(final[k], snapshots[2][k]) for k in final)
+
+
+def test_epoch_order_groups_lengths_and_keeps_every_example_once():
+    import random
+
+    from vntransfer.training import epoch_order
+
+    rng = random.Random(0)
+    lengths = [rng.choice([5, 8, 12, 30, 60, 100]) + rng.randint(0, 4) for _ in range(1000)]
+
+    def padded(order, bs=16):
+        return sum(max(lengths[i] for i in order[k:k + bs]) * len(order[k:k + bs]) for k in range(0, len(order), bs))
+
+    grouped, plain = epoch_order(lengths, 16, 3), epoch_order(lengths, 16, 3, group_by_length=False)
+    assert sorted(grouped) == sorted(plain) == list(range(1000))
+    assert grouped == epoch_order(lengths, 16, 3) and grouped != epoch_order(lengths, 16, 4)
+    assert padded(grouped) < 0.6 * padded(plain)  # the point of grouping: far less padding per epoch

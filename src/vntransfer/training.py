@@ -76,6 +76,9 @@ class TrainingArguments:
     seed: int = field(default=13, metadata={"help": "random seed (weights, shuffling, dropout)"})
     progress: bool = field(default=True, metadata={"help": "show progress bars"})
     gazetteer: bool = field(default=True, metadata={"help": "add gazetteer hints (registry places, titles, bodies, surnames) to each syllable"})
+    group_by_length: bool = field(default=True, metadata={
+        "help": "batch windows of similar length together (transformers' length-grouped order: shuffled, then sorted "
+                "within mega-batches of 50 batches), so that padding costs little; false: plain shuffled batches"})
     gazetteer_dropout: float = field(default=0.3, metadata={"help": "share of training windows whose gazetteer hints are hidden"})
     context_layer: bool = field(default=True, metadata={"help": "a BiLSTM over the syllable states before the heads"})
     trigger_head: bool = field(default=True, metadata={
@@ -126,6 +129,19 @@ def build_encoder(args: TrainingArguments, texts: list[str]):
     ours = (Path(source) / "pretrained.json").exists()
     with expected_fresh_weights() if ours else contextlib.nullcontext():
         return AutoModel.from_pretrained(source), tokenizer, pretrained
+
+
+def epoch_order(lengths: list[int], batch_size: int, seed: int, group_by_length: bool = True) -> list[int]:
+    """The examples' order for one epoch, read in consecutive slices of `batch_size`: shuffled by `seed`, and with
+    `group_by_length` sorted by length within mega-batches (transformers' `get_length_grouped_indices`, what its
+    Trainer does with `group_by_length=True`), so that a batch of short windows is not padded to a long one."""
+    if not group_by_length:
+        order = list(range(len(lengths)))
+        random.Random(seed).shuffle(order)
+        return order
+    from transformers.trainer_pt_utils import get_length_grouped_indices
+
+    return get_length_grouped_indices(lengths, batch_size, generator=torch.Generator().manual_seed(seed))
 
 
 def train(args: TrainingArguments, train_docs: Optional[list[Document]] = None,
@@ -197,10 +213,9 @@ def train(args: TrainingArguments, train_docs: Optional[list[Document]] = None,
     for epoch in range(start_epoch, args.epochs):
         started = time.perf_counter()
         loss_module.train()
-        rng = random.Random(args.seed + epoch)
         torch.manual_seed(args.seed + epoch)
-        order = list(range(len(examples)))
-        rng.shuffle(order)
+        order = epoch_order([len(x.window.input_ids) for x in examples], args.batch_size, args.seed + epoch,
+                            args.group_by_length)
         losses = []
         bar = _progress(range(steps_per_epoch), args.progress and main, f"epoch {epoch + 1}/{args.epochs}")
         for step in bar:
