@@ -22,7 +22,7 @@ from .conftest import ROOT
 from .test_report import _chromium
 from .test_serve import MODEL, TEXT, _free_port
 
-NESTED = "UBND tỉnh Lào Cai điều động ông Nguyễn Văn An, Phó Giám đốc Sở Y tế, giữ chức Giám đốc Sở Nội vụ tỉnh Lào Cai."
+NESTED = "Ban Thường vụ Tỉnh ủy điều động ông Nguyễn Văn An, Phó Giám đốc Sở Y tế, giữ chức Giám đốc Sở Nội vụ tỉnh Lào Cai."
 KEY = "s3cret-key"
 IN_FLIGHT = 'vntransfer_http_requests_in_progress{path="/predict"} 1.0'
 LIMITS = ["--max-body-bytes", "200000", "--max-text-chars", "60000", "--max-request-chars", "150000",
@@ -96,12 +96,12 @@ def test_page_predicts_and_highlights_in_headless_chromium(server, tmp_path):
     url = f"{base}/?text={urllib.parse.quote(NESTED)}"
     dom = _browser(url, tmp_path, "--dump-dom").stdout
     assert 'data-rendered="yes"' in dom, dom[-2000:]  # the page's script predicted and rendered
-    assert '<mark class="ent ent-PERSON" data-type="PERSON" data-id="T3" title="T3 PERSON">Nguyễn Văn An</mark>' in dom
+    assert '<mark class="ent ent-PERSON" data-type="PERSON" data-id="T2" title="T2 PERSON">Nguyễn Văn An</mark>' in dom
     # the LOCALITY is drawn inside its BODY
-    assert ('data-type="BODY" data-id="T7" title="T7 BODY">Sở Nội vụ <mark class="ent ent-LOCALITY" '
-            'data-type="LOCALITY" data-id="T8" title="T8 LOCALITY">tỉnh Lào Cai</mark></mark>') in dom
+    assert ('data-type="BODY" data-id="T6" title="T6 BODY">Sở Nội vụ <mark class="ent ent-LOCALITY" '
+            'data-type="LOCALITY" data-id="T7" title="T7 LOCALITY">tỉnh Lào Cai</mark></mark>') in dom
     assert '<div class="who">Nguyễn Văn An:</div><div class="move">Phó Giám đốc Sở Y tế → Giám đốc Sở Nội vụ tỉnh Lào Cai, điều động</div>' in dom
-    assert dom.count('<tr class="relation">') == 6
+    assert dom.count('<tr class="relation">') == 5
     shot = tmp_path / "page.png"
     _browser(url, tmp_path, "--window-size=1200,1000", f"--screenshot={shot}")
     assert shot.exists() and shot.stat().st_size > 20_000  # a rendered page, not a blank one
