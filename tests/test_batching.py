@@ -5,8 +5,8 @@ import itertools
 
 import pytest
 
-from vntransfer.batching import Example, candidate_pairs, collate
-from vntransfer.model import RELATION_LABELS
+from vntransfer.model.batching import Example, candidate_pairs, collate
+from vntransfer.schema import RELATION_LABELS
 from vntransfer.schema import ALLOWED_NESTING, ENTITY_TYPES, RELATION_SIGNATURES
 
 PERSON, POSITION, BODY, LOC = (ENTITY_TYPES.index(t) for t in ("PERSON", "POSITION", "BODY", "LOCALITY"))
@@ -64,6 +64,6 @@ def test_gold_relations_label_their_pairs_and_the_rest_are_none():
 
 
 def _window(n: int):
-    from vntransfer.tensors import Window
+    from vntransfer.model.tensors import Window
 
     return Window(0, 0, n - 1, tuple(range(n + 2)), tuple(range(1, n + 1)), (0,) * n, (0,) * n)

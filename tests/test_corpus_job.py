@@ -16,8 +16,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from vntransfer.cli import main as cli_main
-from vntransfer.corpus import row_document
-from vntransfer.shards import plan_shards, read_output
+from vntransfer.annotation.corpus import row_document
+from vntransfer.serving.shards import plan_shards, read_output
 
 from .conftest import ROOT, make_untrained_extractor
 

@@ -8,12 +8,12 @@ import inspect
 
 import pytest
 
-from vntransfer.crossval import cross_validate
-from vntransfer.document import Document
-from vntransfer.formats.markup import parse_block
+from vntransfer.training.crossval import cross_validate
+from vntransfer.annotation.document import Document
+from vntransfer.annotation.formats.markup import parse_block
 from vntransfer.pipeline import ExtractorSettings
-from vntransfer.report import report_markdown
-from vntransfer.training import TrainingArguments
+from vntransfer.evaluation.report import report_markdown
+from vntransfer.training.trainer import TrainingArguments
 
 from .conftest import APPROVAL_MARKUP, overfit_documents
 
@@ -48,7 +48,7 @@ class HeldOutOracle:
 
 
 def test_leave_one_out_bookkeeping_with_a_stub_extractor(tmp_path, monkeypatch):
-    import vntransfer.crossval as cv
+    import vntransfer.training.crossval as cv
 
     docs = [dataclasses.replace(d, id=f"doc{k}") for k, d in enumerate(overfit_documents() + [parse_block(APPROVAL_MARKUP)])]
     extra = [parse_block(EXTRA, "extra0"), parse_block(EXTRA.replace("Trần An", "Lê Bình"), "extra1")]

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from vntransfer.cli import main
-from vntransfer.corpus import corpus_features, dataset_documents, load_corpus, load_documents
-from vntransfer.document import AnnotationFormatError, Document, Entity, Event, Relation
-from vntransfer.export import read_export, split_name
+from vntransfer.annotation.corpus import corpus_features, dataset_documents, load_corpus, load_documents
+from vntransfer.annotation.document import AnnotationFormatError, Document, Entity, Event, Relation
+from vntransfer.annotation.export import read_export, split_name
 
 from .conftest import make_untrained_extractor
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 import pytest
 import torch
 
-from vntransfer.decoding import attach_admin_words, decode_entities, join_split_spans
+from vntransfer.decoding.repairs import attach_admin_words, decode_entities, join_split_spans
 from vntransfer.schema import ENTITY_TYPES
-from vntransfer.syllables import split_syllables
+from vntransfer.text.syllables import split_syllables
 
 LOC, BODY = ENTITY_TYPES.index("LOCALITY"), ENTITY_TYPES.index("BODY")
 
@@ -62,7 +62,7 @@ def test_a_body_cut_in_two_is_joined_but_not_across_punctuation():
 
 
 def _words(*sizes):
-    from vntransfer.words import Word
+    from vntransfer.text.words import Word
 
     out, i = [], 0
     for n in sizes:
@@ -72,7 +72,7 @@ def _words(*sizes):
 
 
 def test_spans_meeting_inside_one_word_are_mended():
-    from vntransfer.decoding import mend_word_splits
+    from vntransfer.decoding.repairs import mend_word_splits
 
     pos, person = ENTITY_TYPES.index("POSITION"), ENTITY_TYPES.index("PERSON")
     # "Tổng_Bí_thư Nguyễn_Phú_Trọng": BODY [Tổng] + POSITION [Bí thư] inside one word, and a piece "Phú"
@@ -87,7 +87,7 @@ def test_spans_meeting_inside_one_word_are_mended():
 
 
 def test_a_locality_nested_in_a_body_is_not_mended_away():
-    from vntransfer.decoding import mend_word_splits
+    from vntransfer.decoding.repairs import mend_word_splits
 
     # "Tỉnh ủy_Lai_Châu" segmented wrongly: the LOCALITY starts inside a word and may nest in the BODY
     p = _probs(4, [(BODY, 0, "B"), (BODY, 1, "I"), (BODY, 2, "I"), (BODY, 3, "I"), (LOC, 2, "B"), (LOC, 3, "I")])
@@ -96,7 +96,7 @@ def test_a_locality_nested_in_a_body_is_not_mended_away():
 
 
 def test_punctuation_is_trimmed_from_span_edges():
-    from vntransfer.decoding import trim_punctuation
+    from vntransfer.decoding.repairs import trim_punctuation
 
     syl = split_syllables("VOV.VN - ' Đoàn ĐBQH (khóa XV)")
     texts = [s.text for s in syl]
@@ -107,7 +107,7 @@ def test_punctuation_is_trimmed_from_span_edges():
 
 
 def test_a_title_and_its_body_inside_one_word_stay_apart():
-    from vntransfer.decoding import mend_word_splits
+    from vntransfer.decoding.repairs import mend_word_splits
 
     pos = ENTITY_TYPES.index("POSITION")
     # "Phó Trưởng_phòng Nội_vụ": [Phó Trưởng] [phòng Nội vụ] share the word "Trưởng_phòng" (SPEC.md)
@@ -117,7 +117,7 @@ def test_a_title_and_its_body_inside_one_word_stay_apart():
 
 
 def test_spans_grow_to_word_edges_over_free_syllables_only():
-    from vntransfer.decoding import snap_to_words
+    from vntransfer.decoding.repairs import snap_to_words
 
     person, pos = ENTITY_TYPES.index("PERSON"), ENTITY_TYPES.index("POSITION")
     # "Nguyễn_Phú_Trọng": [Nguyễn] .. [Trọng] -> one name
@@ -132,7 +132,7 @@ def test_spans_grow_to_word_edges_over_free_syllables_only():
 
 
 def test_a_capitalised_name_does_not_grow_over_a_lowercase_word_glued_to_it():
-    from vntransfer.decoding import snap_to_words
+    from vntransfer.decoding.repairs import snap_to_words
 
     syl = split_syllables("Đảng ủy phường Bắc Hà nhiệm kỳ 2020")
     # the segmenter glues "Bắc_Hà_nhiệm_kỳ"; the body ends at "Hà"
@@ -145,7 +145,7 @@ def test_a_capitalised_name_does_not_grow_over_a_lowercase_word_glued_to_it():
 
 
 def test_the_capitalised_head_of_a_sentence_initial_word_is_dropped():
-    from vntransfer.decoding import drop_initial_pieces
+    from vntransfer.decoding.repairs import drop_initial_pieces
 
     # "Kỳ_vọng" opens a subheading: [Kỳ] is a common word capitalised by position
     syl = split_syllables("Kỳ vọng về công tác cán bộ")
@@ -166,7 +166,7 @@ def test_the_capitalised_head_of_a_sentence_initial_word_is_dropped():
 
 
 def test_a_membership_title_is_whole():
-    from vntransfer.decoding import whole_member_titles
+    from vntransfer.decoding.repairs import whole_member_titles
 
     pos = ENTITY_TYPES.index("POSITION")
     syl = split_syllables("Ông A, Tỉnh uỷ viên, dự họp")
@@ -207,7 +207,7 @@ def test_five_before_an_admin_word_still_counts():
 
 
 def test_a_title_does_not_grow_over_a_modifier_of_its_holder():
-    from vntransfer.decoding import snap_to_words
+    from vntransfer.decoding.repairs import snap_to_words
 
     pos, person = ENTITY_TYPES.index("POSITION"), ENTITY_TYPES.index("PERSON")
     # "Tân_Bí_thư Tỉnh_ủy Nghệ_An": the model tags [Bí thư]; "tân" (new) is no part of the post
@@ -229,7 +229,7 @@ def test_a_title_does_not_grow_over_a_modifier_of_its_holder():
 @pytest.mark.xfail(strict=True, reason="issue 12: a rank glued to its head syllable ('Thiếu' of 'Thiếu_tướng') "
                                        "tagged PERSON survives every repair; needs the structured decoder")
 def test_a_rank_before_a_name_is_no_person():
-    from vntransfer.decoding import drop_initial_pieces, mend_word_splits, snap_to_words
+    from vntransfer.decoding.repairs import drop_initial_pieces, mend_word_splits, snap_to_words
 
     person = ENTITY_TYPES.index("PERSON")
     # "Báo_cáo với đoàn , Thiếu_tướng Lê_Xuân_Thế": the model tags [Thiếu] and [Lê Xuân Thế] as PERSON
@@ -247,7 +247,7 @@ def test_a_rank_before_a_name_is_no_person():
 @pytest.mark.xfail(strict=True, reason="issue 12: a holder modifier the model tags on its own inside the title's "
                                        "word ('Tân' of 'Tân_Bí_thư') is mended into the title; needs the structured decoder")
 def test_a_modifier_tagged_inside_the_titles_word_is_not_mended_into_it():
-    from vntransfer.decoding import mend_word_splits
+    from vntransfer.decoding.repairs import mend_word_splits
 
     pos = ENTITY_TYPES.index("POSITION")
     # "Tân_Bí_thư Tỉnh_ủy": the model reads "Tân" as a place name and [Bí thư] as the post

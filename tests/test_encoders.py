@@ -8,10 +8,10 @@ import pytest
 from transformers import AutoTokenizer
 
 from vntransfer.pipeline import load
-from vntransfer.tensors import WordEncoder, _piece_length
-from vntransfer.training import TrainingArguments, train
-from vntransfer.validation import validate_document
-from vntransfer.words import form_syllables, segment_words, word_string
+from vntransfer.model.tensors import WordEncoder, _piece_length
+from vntransfer.training.trainer import TrainingArguments, train
+from vntransfer.annotation.validation import validate_document
+from vntransfer.text.words import form_syllables, segment_words, word_string
 
 from .conftest import overfit_documents
 from .tiny_encoders import make_unigram_encoder, make_wordpiece_encoder

@@ -3,9 +3,9 @@ import json
 import subprocess
 import sys
 
-from vntransfer.document import Document
-from vntransfer.evaluation import EVENT_FORMS, event_breakdown, event_form, score_documents
-from vntransfer.formats.markup import parse_block
+from vntransfer.annotation.document import Document
+from vntransfer.evaluation.metrics import EVENT_FORMS, event_breakdown, event_form, score_documents
+from vntransfer.annotation.formats.markup import parse_block
 
 from .conftest import ROOT
 
@@ -84,8 +84,8 @@ def test_evaluate_py_on_a_jsonl_set_with_baselines(tmp_path, tiny_model_dir):
 def _assert_consistent(report: dict, gold: list[Document], markdown: str) -> None:
     """The numbers of a report agree with the gold set and with the predictions it carries: counts add up to
     the gold and predicted counts, every F1 is in [0, 1] and is the F1 of its precision and recall."""
-    from vntransfer.scoring import event_argument_keys
-    from vntransfer.validation import validate_document
+    from vntransfer.evaluation.scoring import event_argument_keys
+    from vntransfer.annotation.validation import validate_document
 
     n_gold = {"entities": sum(len(d.entities) for d in gold), "relations": sum(len(d.relations) for d in gold),
               "arguments": sum(len(event_argument_keys(d)) for d in gold)}

@@ -6,9 +6,9 @@ import dataclasses
 from seqeval.metrics.sequence_labeling import get_entities
 
 from vntransfer.cli import main
-from vntransfer.corpus import load_documents
-from vntransfer.formats.bio import decode_spans, from_bio, to_bio, write_conll
-from vntransfer.formats.brat import from_brat, to_brat
+from vntransfer.annotation.corpus import load_documents
+from vntransfer.annotation.formats.bio import decode_spans, from_bio, to_bio, write_conll
+from vntransfer.annotation.formats.brat import from_brat, to_brat
 from vntransfer.schema import ENTITY_TYPES
 
 from .conftest import ANNOTATIONS
@@ -131,7 +131,7 @@ def test_from_brat_on_a_missing_folder_exits_2(tmp_path, capsys):
 def test_from_brat_raises_naming_file_id_and_line():
     import pytest
 
-    from vntransfer.document import AnnotationFormatError
+    from vntransfer.annotation.document import AnnotationFormatError
 
     with pytest.raises(AnnotationFormatError, match=r"^x\.ann: T2: line 2: discontinuous spans are not supported$"):
         from_brat("x", "Ban Thường", "T1\tBODY 0 3\tBan\nT2\tPERSON 0 2;4 5\tBa T\n", "x.ann")

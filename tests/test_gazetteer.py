@@ -1,7 +1,7 @@
 """Gazetteer hints come from registries and lexicons and read both tone-mark spellings."""
 from __future__ import annotations
 
-from vntransfer.gazetteer import features
+from vntransfer.lexicons.gazetteer import features
 
 
 def _parts(value):

@@ -4,9 +4,9 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 
-from vntransfer.corpus import load_documents
-from vntransfer.generate import generate
-from vntransfer.validation import validate_document
+from vntransfer.annotation.corpus import load_documents
+from vntransfer.synthetic.corpus import generate
+from vntransfer.annotation.validation import validate_document
 
 from .conftest import ROOT
 
@@ -64,7 +64,8 @@ def test_written_corpus_has_no_near_duplicates():
 
 
 def test_generated_places_span_both_sides_of_the_2025_merger():
-    from vntransfer.generate import legacy_units, lexicons
+    from vntransfer.lexicons.registry import legacy_units
+    from vntransfer.synthetic.lexicon import lexicons
 
     legacy = legacy_units()
     assert len(legacy["provinces"]) == 63 and len(legacy["districts"]) > 600  # the registry, not a hand list
@@ -85,7 +86,7 @@ def test_generated_documents_include_page_clutter_and_title_chains():
     forms = Counter(f for d in docs for f in d.meta["forms"])
     assert all(forms[f] > 5 for f in ("headline", "related", "credit", "chain", "interview", "reception", "subheading"))
     # page widgets and subheadings are capitalised common words: no entity starts on them
-    from vntransfer.generate import Generator
+    from vntransfer.synthetic.corpus import Generator
 
     for d in docs:
         for line in d.text.split("\n"):
@@ -140,7 +141,8 @@ def test_generated_mergers_and_memberships_follow_the_decided_cases():
 
 def test_courtesy_short_mention_and_departure_forms():
     """Receptions and departures move nobody; a given name alone is still a PERSON and may carry the move."""
-    from vntransfer.generate import Builder, Generator
+    from vntransfer.synthetic.builder import Builder
+    from vntransfer.synthetic.corpus import Generator
 
     g = Generator(5)
     g.district = None
@@ -168,7 +170,7 @@ def test_written_markup_is_normalised_and_matches_its_documents(tmp_path):
     import subprocess
     import sys
 
-    from vntransfer.formats.markup import parse_markup
+    from vntransfer.annotation.formats.markup import parse_markup
 
     done = subprocess.run([sys.executable, "data/written/normalize.py", "--check"], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout
@@ -210,7 +212,8 @@ def test_normalize_moves_admin_words_into_places_but_not_thong_tan_xa():
 
 
 def test_nomination_form_gives_one_gioi_thieu_event_to_the_post_nominated_for():
-    from vntransfer.generate import Builder, Generator
+    from vntransfer.synthetic.builder import Builder
+    from vntransfer.synthetic.corpus import Generator
 
     g = Generator(9)
     g.district = None

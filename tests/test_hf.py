@@ -26,7 +26,7 @@ def tiny(tmp_path_factory):
     """An untrained extractor with every head (trigger included) and a few non-zero weights of its own."""
     tmp = tmp_path_factory.mktemp("hf")
     ex = make_untrained_extractor(tmp / "enc", texts=TEXTS)
-    from vntransfer.model import TransferExtractorModel
+    from vntransfer.model.network import TransferExtractorModel
     from transformers import AutoModel
 
     torch.manual_seed(1)
@@ -59,9 +59,9 @@ def test_save_writes_the_vntransfer_config_and_prefixed_weights(tiny):
 def test_auto_model_reads_a_saved_extractor_and_predicts_the_same(tiny):
     from transformers import AutoConfig, AutoModel, AutoTokenizer
 
-    from vntransfer.configuration_vntransfer import VntransferConfig
-    from vntransfer.model import TransferExtractorModel, allowed_label_mask
-    from vntransfer.modeling_vntransfer import VntransferModel
+    from vntransfer.model.configuration_vntransfer import VntransferConfig
+    from vntransfer.model.network import TransferExtractorModel, allowed_label_mask
+    from vntransfer.model.modeling_vntransfer import VntransferModel
     from vntransfer.pipeline import Extractor
 
     ex, directory = tiny
@@ -80,7 +80,7 @@ def test_auto_model_reads_a_saved_extractor_and_predicts_the_same(tiny):
 def test_save_pretrained_round_trips_exactly(tiny, tmp_path):
     from transformers import AutoTokenizer
 
-    from vntransfer.modeling_vntransfer import VntransferModel
+    from vntransfer.model.modeling_vntransfer import VntransferModel
 
     ex, _ = tiny
     hf = ex.hf_model()
@@ -105,8 +105,8 @@ def test_save_pretrained_round_trips_exactly(tiny, tmp_path):
 
 
 def _batch(ex):
-    from vntransfer.batching import Example, collate
-    from vntransfer.words import segment_words
+    from vntransfer.model.batching import Example, collate
+    from vntransfer.text.words import segment_words
 
     sentences = segment_words(TEXTS[1], segment=False)
     examples = [Example(w, s) for si, s in enumerate(sentences) for w in ex.encoder.windows(s, si)]
@@ -117,7 +117,7 @@ def _batch(ex):
 
 
 def test_loading_never_unpickles(tiny, tmp_path):
-    from vntransfer.modeling_vntransfer import VntransferModel
+    from vntransfer.model.modeling_vntransfer import VntransferModel
 
     ex, directory = tiny
     pickled = shutil.copytree(directory, tmp_path / "pickled")
@@ -170,7 +170,7 @@ def test_model_card_is_written_with_its_metadata_block(tiny):
 
 
 def test_model_card_tables_come_from_the_training_history(tiny, tmp_path):
-    from vntransfer.card import model_card
+    from vntransfer.model.card import model_card
 
     ex, _ = tiny
     history = [{"epoch": 1, "loss": 0.5, "dev_entity_f1": 0.8, "dev_relation_f1": 0.7, "dev_event_f1": 0.6, "dev_score": 0.7},

@@ -2,9 +2,9 @@
 import pytest
 
 from vntransfer.cli import main
-from vntransfer.corpus import load_documents
-from vntransfer.formats.markup import MarkupError, parse_block, parse_markup
-from vntransfer.validation import validate_document
+from vntransfer.annotation.corpus import load_documents
+from vntransfer.annotation.formats.markup import MarkupError, parse_block, parse_markup
+from vntransfer.annotation.validation import validate_document
 
 from .conftest import APPROVAL_MARKUP
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import torch
 
-from vntransfer.model import RELATION_LABELS, TransferExtractorModel, allowed_label_mask
+from vntransfer.model.network import TransferExtractorModel, allowed_label_mask
+from vntransfer.schema import RELATION_LABELS
 from vntransfer.schema import ENTITY_TYPES, RELATION_SIGNATURES
 
 

@@ -9,10 +9,10 @@ import sys
 
 import pytest
 
-from vntransfer.corpus import write_document
-from vntransfer.phobert import TOKENIZER_ENV, encoder_config, find_tokenizer_dir, load_tokenizer
-from vntransfer.spelling import respell
-from vntransfer.words import segment_words, word_string
+from vntransfer.annotation.corpus import write_document
+from vntransfer.model.phobert import TOKENIZER_ENV, encoder_config, find_tokenizer_dir, load_tokenizer
+from vntransfer.text.spelling import respell
+from vntransfer.text.words import segment_words, word_string
 
 from .conftest import ROOT, overfit_documents
 
@@ -53,9 +53,9 @@ def test_init_encoder_without_tokenizer_files_is_a_clear_error(tmp_path):
 @needs_tokenizer
 def test_phobert_tokenizer_round_trip_in_process(tmp_path):
     """A small encoder with PhoBERT's real tokenizer: one training step, save, reload, the same predictions."""
-    from vntransfer.phobert import init_encoder
+    from vntransfer.model.phobert import init_encoder
     from vntransfer.pipeline import load
-    from vntransfer.training import TrainingArguments, train
+    from vntransfer.training.trainer import TrainingArguments, train
 
     docs = overfit_documents()
     encoder = init_encoder(TOKENIZER_DIR, tmp_path / "enc", hidden_size=16, num_hidden_layers=1, num_attention_heads=2,

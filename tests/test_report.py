@@ -8,10 +8,10 @@ import subprocess
 
 import pytest
 
-from vntransfer.baselines import LexiconBaseline
-from vntransfer.crossval import evaluate_model
-from vntransfer.evaluation import entity_confusion, relaxed_scores, score_documents
-from vntransfer.report import report_markdown, update_readme, write_reports
+from vntransfer.evaluation.baselines import LexiconBaseline
+from vntransfer.training.crossval import evaluate_model
+from vntransfer.evaluation.metrics import entity_confusion, relaxed_scores, score_documents
+from vntransfer.evaluation.report import report_markdown, update_readme, write_reports
 
 
 def _drop_half(doc):

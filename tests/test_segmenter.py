@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from vntransfer import segmenter
-from vntransfer.syllables import split_syllables
-from vntransfer.words import MAX_SENTENCE_SYLLABLES, split_sentences
+from vntransfer.text import segmenter
+from vntransfer.text.syllables import split_syllables
+from vntransfer.text.words import MAX_SENTENCE_SYLLABLES, split_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 

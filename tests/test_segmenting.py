@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from vntransfer import segmenting
-from vntransfer.batching import document_examples
-from vntransfer.segmenting import cache_key, segment_dataset, segmented_texts
-from vntransfer.tensors import WordEncoder
-from vntransfer.words import segment_words
+from vntransfer.text import segmenting
+from vntransfer.model.batching import document_examples
+from vntransfer.text.segmenting import cache_key, segment_dataset, segmented_texts
+from vntransfer.model.tensors import WordEncoder
+from vntransfer.text.words import segment_words
 
 from .conftest import make_phobert_style_encoder
 

@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from vntransfer.pipeline import load
-from vntransfer.serve import create_app
+from vntransfer.serving.serve import create_app
 
 from .conftest import ROOT
 

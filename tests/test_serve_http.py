@@ -16,7 +16,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from vntransfer.serve import FairLock, bind_problem, create_app
+from vntransfer.serving.serve import FairLock, bind_problem, create_app
 
 from .conftest import ROOT
 from .test_report import _chromium

@@ -9,8 +9,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from vntransfer.cli import read_request
-from vntransfer.document import Document
-from vntransfer.shards import (CorpusError, _umask, Shard, claim_output, list_inputs, make_manifest, plan_shards,
+from vntransfer.annotation.document import Document
+from vntransfer.serving.shards import (CorpusError, _umask, Shard, claim_output, list_inputs, make_manifest, plan_shards,
                                predict_records, read_output, read_shard, write_shard, written_shards)
 
 LINES = [json.dumps({"id": f"d{i}", "text": f"Ông Nguyễn Văn A{i} được bổ nhiệm."}, ensure_ascii=False) for i in range(5)]

@@ -8,10 +8,10 @@ import unicodedata
 
 import pytest
 
-from vntransfer.encoder_builder import build_tokenizer
-from vntransfer.spelling import respell, tone_on_first_vowel
-from vntransfer.tensors import WordEncoder
-from vntransfer.words import segment_words, word_string
+from vntransfer.model.encoder_builder import build_tokenizer
+from vntransfer.text.spelling import respell, tone_on_first_vowel
+from vntransfer.model.tensors import WordEncoder
+from vntransfer.text.words import segment_words, word_string
 
 from .conftest import ROOT
 
@@ -40,7 +40,7 @@ def test_unknown_spelling_is_refused():
         respell("hòa", "kieu_moi")
     with pytest.raises(ValueError, match="unknown spelling"):
         WordEncoder(None, spelling="kieu_moi")
-    from vntransfer.training import TrainingArguments
+    from vntransfer.training.trainer import TrainingArguments
 
     with pytest.raises(ValueError, match="spelling must be one of"):
         TrainingArguments(spelling="kieu_moi")
@@ -80,9 +80,9 @@ def test_training_and_prediction_keep_offsets_into_the_text_as_written(tmp_path,
     """Train a step with the respelled encoder input, save, reload: the spelling is in the saved settings,
     the reloaded model predicts what the trained one did, and every offset indexes the text as given
     (NFD text included, where the encoder sees NFC)."""
-    from vntransfer.encoder_builder import build_default_encoder
+    from vntransfer.model.encoder_builder import build_default_encoder
     from vntransfer.pipeline import load
-    from vntransfer.training import TrainingArguments, train
+    from vntransfer.training.trainer import TrainingArguments, train
 
     from .conftest import overfit_documents
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 from transformers import AutoTokenizer
 
-from vntransfer.tensors import N_SYLLABLE_SHAPES, WordEncoder, syllable_shape
-from vntransfer.words import segment_words
+from vntransfer.model.tensors import N_SYLLABLE_SHAPES, WordEncoder, syllable_shape
+from vntransfer.text.words import segment_words
 
 from .conftest import make_phobert_style_encoder
 
@@ -28,8 +28,8 @@ def test_every_syllable_points_at_the_piece_holding_its_first_character(tokenize
 
 
 def test_syllables_of_one_word_get_distinct_kinds(tokenizer):
-    from vntransfer.syllables import split_syllables
-    from vntransfer.words import Sentence, Word
+    from vntransfer.text.syllables import split_syllables
+    from vntransfer.text.words import Sentence, Word
 
     syl = split_syllables("Trưởng phòng")
     sentence = Sentence(0, 12, tuple(syl), (Word(0, 1),))  # one segmented word: Trưởng_phòng

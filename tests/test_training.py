@@ -10,8 +10,8 @@ import pytest
 import torch
 from transformers import AutoModel, AutoTokenizer
 
-from vntransfer.corpus import write_document
-from vntransfer.pretraining import package_sentences, pretrain
+from vntransfer.annotation.corpus import write_document
+from vntransfer.training.pretraining import package_sentences, pretrain
 
 from .conftest import ROOT, make_phobert_style_encoder, overfit_documents
 
@@ -70,7 +70,7 @@ def test_masked_lm_pretraining_lowers_the_loss_and_loads_with_automodel(tmp_path
     assert not any("LOAD REPORT" in m or "corrupted" in m for m in warned.messages), warned.messages
     info = json.loads((out / "pretrained.json").read_text())
     assert info["final_loss"] < info["initial_loss"] and info["seconds"] > 0
-    from vntransfer.training import _pretraining_sentence
+    from vntransfer.training.trainer import _pretraining_sentence
 
     sentence = _pretraining_sentence({"encoder": "default", "encoder_dir": str(out)})
     assert "masked LM, 40 steps × 8 on 200 lines" in sentence and "minutes" in sentence
@@ -82,8 +82,8 @@ def test_masked_lm_pretraining_lowers_the_loss_and_loads_with_automodel(tmp_path
 def test_in_memory_training_returns_the_best_dev_epoch_not_the_last(tmp_path, monkeypatch):
     """Cross-validation folds train without saving: with dev documents the returned weights are still the
     kept epoch's (as for a saved model). Dev scores are scripted so that the second of three epochs is best."""
-    import vntransfer.training as training
-    from vntransfer.generate import generate
+    import vntransfer.training.trainer as training
+    from vntransfer.synthetic.corpus import generate
 
     docs = generate(5, seed=21)
     encoder = make_phobert_style_encoder(tmp_path / "enc", [d.text for d in docs])

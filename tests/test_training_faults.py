@@ -5,8 +5,8 @@ import logging
 
 import pytest
 
-import vntransfer.training as training
-from vntransfer.training import TrainingArguments, TrainingSetupError, train
+import vntransfer.training.trainer as training
+from vntransfer.training.trainer import TrainingArguments, TrainingSetupError, train
 
 from .conftest import make_phobert_style_encoder, overfit_documents
 
@@ -62,7 +62,7 @@ def test_a_corrupt_checkpoint_warns_naming_the_file_and_training_starts_afresh(t
         training._checkpoint = real_checkpoint
     path = tmp_path / "ck" / broken
     path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])  # truncated
-    with caplog.at_level(logging.WARNING, logger="vntransfer.training"):
+    with caplog.at_level(logging.WARNING, logger="vntransfer.training.trainer"):
         _, history = train(args, train_docs=docs, dev_docs=[])
     assert any(str(path) in r.getMessage() and "starting afresh" in r.getMessage() for r in caplog.records)
     assert [h["epoch"] for h in history] == [1, 2]

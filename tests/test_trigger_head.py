@@ -2,15 +2,15 @@
 the triggers it finds (in place of the lexicon)."""
 import torch
 
-from vntransfer.batching import document_examples
-from vntransfer.document import Document, Trigger
+from vntransfer.model.batching import document_examples
+from vntransfer.annotation.document import Document, Trigger
 from vntransfer.events import assemble_events
-from vntransfer.formats.markup import parse_block
-from vntransfer.model import TransferExtractorModel
+from vntransfer.annotation.formats.markup import parse_block
+from vntransfer.model.network import TransferExtractorModel
 from vntransfer.pipeline import decode_triggers
 from vntransfer.schema import TRIGGER_TAGS
-from vntransfer.tensors import WordEncoder
-from vntransfer.words import split_sentences
+from vntransfer.model.tensors import WordEncoder
+from vntransfer.text.words import split_sentences
 
 from .conftest import APPROVAL_MARKUP as APPROVAL, make_phobert_style_encoder
 
@@ -84,14 +84,14 @@ def test_text_without_diacritics_is_recognised():
 
 
 def test_trigger_spans_grow_to_whole_words_and_the_lexicon_backs_up_the_head():
-    from vntransfer.words import Word
+    from vntransfer.text.words import Word
 
     tag = {t: i for i, t in enumerate(TRIGGER_TAGS)}
     # "được luân_chuyển về": the head tagged only "luân"
     words = (Word(0, 0), Word(1, 2), Word(3, 3))
     assert decode_triggers([tag["O"], tag["B-LUAN_CHUYEN"], tag["O"], tag["O"]], words) == [(1, 2, "LUAN_CHUYEN")]
     # the segmenter glued a degree to the verb ("bầu_PGS"): the trigger does not grow over the capitals
-    from vntransfer.syllables import split_syllables
+    from vntransfer.text.syllables import split_syllables
 
     syllables = split_syllables("đã bầu PGS Trần")
     glued = (Word(0, 0), Word(1, 2), Word(3, 3))

@@ -9,8 +9,8 @@ import sys
 import pytest
 
 from vntransfer.cli import main
-from vntransfer.document import Document
-from vntransfer.validation import validate_document
+from vntransfer.annotation.document import Document
+from vntransfer.annotation.validation import validate_document
 
 from .conftest import ANNOTATIONS, ROOT
 
@@ -164,8 +164,8 @@ def test_validate_summary_uses_the_singular(tmp_path, transfer_dict, capsys):
 
 
 def test_two_types_on_one_span_is_a_problem():
-    from vntransfer.document import Document
-    from vntransfer.validation import validate_document
+    from vntransfer.annotation.document import Document
+    from vntransfer.annotation.validation import validate_document
 
     from .conftest import make_doc
 

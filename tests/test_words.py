@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import unicodedata
 
-from vntransfer.syllables import split_syllables
-from vntransfer.words import Word, group_words, segment_words, split_sentences, word_string
+from vntransfer.text.syllables import split_syllables
+from vntransfer.text.words import Word, group_words, segment_words, split_sentences, word_string
 
 
 def test_punctuation_glued_to_words_is_its_own_syllable():
@@ -50,7 +50,7 @@ def test_segmentation_groups_syllables_and_keeps_original_spelling():
 
 
 def test_segmenter_disagreement_falls_back_to_one_word_per_syllable(monkeypatch):
-    import vntransfer.words as words
+    import vntransfer.text.words as words
 
     monkeypatch.setattr(words, "_word_tokenize", lambda: (lambda line: ["một từ"]))
     syl = split_syllables("ba âm tiết")
@@ -71,7 +71,7 @@ def test_a_place_name_before_a_full_stop_still_ends_the_sentence():
 
 
 def test_a_number_opening_a_line_is_a_list_item_not_a_sentence():
-    from vntransfer.words import split_sentences
+    from vntransfer.text.words import split_sentences
 
     text = "HĐND tỉnh đã bầu các ông sau:\n1. Ông Nguyễn Văn A: 45/47 phiếu (95,74%);\n12. Bà B: 40/47 phiếu.\nNăm 2020 ông về hưu. 3. Việc khác."
     pieces = [text[s:e] for s, e in split_sentences(text)]

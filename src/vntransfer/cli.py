@@ -8,7 +8,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from .corpus import load_documents, read_records, write_document
+from .annotation.corpus import load_documents, read_records, write_document
 
 
 def _count(n: int, noun: str) -> str:
@@ -22,7 +22,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             print(f"{rec.source}: {rec.element}: {rec.error}")
             n_problems += 1
             continue
-        from .validation import validate_document
+        from .annotation.validation import validate_document
 
         n_docs += 1
         for p in validate_document(rec.document):
@@ -36,14 +36,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from .stats import stats_table
+    from .annotation.stats import stats_table
 
     print(stats_table(load_documents(args.paths)))
     return 0
 
 
 def cmd_to_brat(args: argparse.Namespace) -> int:
-    from .formats.brat import export_brat, write_config
+    from .annotation.formats.brat import export_brat, write_config
 
     out = Path(args.out)
     for doc in load_documents(args.paths):
@@ -55,7 +55,7 @@ def cmd_to_brat(args: argparse.Namespace) -> int:
 
 def cmd_from_brat(args: argparse.Namespace) -> int:
     """Every problem is reported as `file: id: line N: problem`; a document with problems is not written."""
-    from .formats.brat import check_brat, read_brat_files
+    from .annotation.formats.brat import check_brat, read_brat_files
 
     folder = Path(args.folder)
     if not folder.is_dir():
@@ -91,8 +91,8 @@ def cmd_from_brat(args: argparse.Namespace) -> int:
 
 
 def cmd_from_markup(args: argparse.Namespace) -> int:
-    from .formats.markup import MarkupError, parse_markup
-    from .validation import validate_document
+    from .annotation.formats.markup import MarkupError, parse_markup
+    from .annotation.validation import validate_document
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -118,7 +118,7 @@ def cmd_from_markup(args: argparse.Namespace) -> int:
 
 
 def cmd_to_bio(args: argparse.Namespace) -> int:
-    from .formats.bio import write_conll
+    from .annotation.formats.bio import write_conll
 
     out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
     for doc in load_documents(args.paths):
@@ -127,7 +127,7 @@ def cmd_to_bio(args: argparse.Namespace) -> int:
 
 
 def cmd_agreement(args: argparse.Namespace) -> int:
-    from .agreement import agreement_between
+    from .annotation.agreement import agreement_between
 
     table = agreement_between(args.pass_a, args.pass_b)
     if args.update:
@@ -410,8 +410,8 @@ def _predict_files(args: argparse.Namespace) -> int:
 def cmd_generate(args: argparse.Namespace) -> int:
     import json
 
-    from .generate import generate
-    from .validation import validate_document
+    from .synthetic.corpus import generate
+    from .annotation.validation import validate_document
 
     docs = generate(args.n, seed=args.seed)
     bad = [(d.id, p) for d in docs for p in validate_document(d)]
@@ -429,7 +429,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
 def cmd_pretrain(args: argparse.Namespace) -> int:
     import logging
 
-    from .pretraining import corpus_lines, pretrain
+    from .training.pretraining import corpus_lines, pretrain
 
     logging.basicConfig(level=logging.INFO)
     lines = corpus_lines(args.sources, include_package_text=not args.no_package_text)
@@ -441,7 +441,7 @@ def cmd_pretrain(args: argparse.Namespace) -> int:
 
 
 def cmd_init_encoder(args: argparse.Namespace) -> int:
-    from .phobert import find_tokenizer_dir, init_encoder
+    from .model.phobert import find_tokenizer_dir, init_encoder
 
     folder = args.tokenizer or find_tokenizer_dir()
     if folder is None:
@@ -457,7 +457,7 @@ def cmd_init_encoder(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .serve import API_KEY_ENV, bind_problem, serve
+    from .serving.serve import API_KEY_ENV, bind_problem, serve
 
     problem = bind_problem(args.host, args.api_key or os.environ.get(API_KEY_ENV))
     if problem:  # before the model loads: a refusal is immediate
@@ -472,8 +472,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     import datasets
 
-    from .document import AnnotationFormatError
-    from .export import export_corpus
+    from .annotation.document import AnnotationFormatError
+    from .annotation.export import export_corpus
 
     datasets.disable_progress_bars()
 
@@ -503,8 +503,8 @@ def cmd_predict_corpus(args: argparse.Namespace) -> int:
         print("error: predict-corpus runs on Ray Data, which is not installed: pip install 'vntransfer[scale]'",
               file=sys.stderr)
         return 2
-    from .corpus_job import predict_corpus
-    from .shards import CorpusError
+    from .serving.corpus_job import predict_corpus
+    from .serving.shards import CorpusError
 
     try:
         summary = predict_corpus(args.inputs, args.out, args.model, workers=args.workers,
@@ -527,7 +527,7 @@ def cmd_predict_corpus(args: argparse.Namespace) -> int:
 
 
 def cmd_card(args: argparse.Namespace) -> int:
-    from .card import write_model_card
+    from .model.card import write_model_card
     from .pipeline import default_model_dir
 
     directory = Path(args.model) if args.model else default_model_dir()

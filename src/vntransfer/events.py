@@ -11,7 +11,7 @@ import re
 import unicodedata
 from typing import Callable, Iterable, Optional, Sequence
 
-from .document import Document, Entity, Event, Slot, Trigger
+from .annotation.document import Document, Entity, Event, Slot, Trigger
 from .schema import MOVE_RELATIONS
 
 #: trigger phrase (NFC, lowercase) -> event class; SPEC.md "Decided cases" fixes several of these

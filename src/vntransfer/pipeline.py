@@ -16,15 +16,15 @@ from typing import Callable, Iterable, Optional, Union
 import torch
 
 from . import __version__
-from .batching import Example, candidate_pairs, collate, pair_features
-from .decoding import (attach_admin_words, decode_entities, drop_initial_pieces, join_split_spans, mend_word_splits,
+from .model.batching import Example, candidate_pairs, collate, pair_features
+from .decoding.repairs import (attach_admin_words, decode_entities, drop_initial_pieces, join_split_spans, mend_word_splits,
                        snap_to_words, trim_punctuation, whole_member_titles)
-from .document import Document, Entity, Relation, Trigger
+from .annotation.document import Document, Entity, Relation, Trigger
 from .events import assemble_events
-from .model import RELATION_LABELS, TAGS, TransferExtractorModel
-from .schema import ENTITY_TYPES, TRIGGER_TAGS
-from .tensors import WordEncoder
-from .words import segment_words, segmenter_info
+from .model.network import TransferExtractorModel
+from .schema import ENTITY_TYPES, RELATION_LABELS, TAGS, TRIGGER_TAGS
+from .model.tensors import WordEncoder
+from .text.words import segment_words, segmenter_info
 
 logger = logging.getLogger(__name__)
 
@@ -223,7 +223,7 @@ class Extractor:
     # -- Hugging Face -------------------------------------------------------------------------
     def hf_config(self):
         """This extractor's `VntransferConfig` (what `save` writes as config.json)."""
-        from .configuration_vntransfer import VntransferConfig
+        from .model.configuration_vntransfer import VntransferConfig
 
         m = self.model
         return VntransferConfig(
@@ -235,7 +235,7 @@ class Extractor:
 
     def hf_model(self):
         """The network as a `VntransferModel` (shares this extractor's weights): `save_pretrained`, `push_to_hub`..."""
-        from .modeling_vntransfer import VntransferModel
+        from .model.modeling_vntransfer import VntransferModel
 
         return VntransferModel.from_extractor(self.model, self.hf_config())
 
@@ -297,7 +297,7 @@ class Extractor:
                 "weights_sha256": file_sha256(tmp / WEIGHTS),
             }
             (tmp / SETTINGS).write_text(json.dumps(settings, ensure_ascii=False, indent=1), encoding="utf-8")
-            from .card import write_model_card
+            from .model.card import write_model_card
 
             write_model_card(tmp)
             os.chmod(tmp, 0o755)  # mkdtemp makes it private
@@ -474,7 +474,7 @@ def load(path: Union[str, Path, None] = None) -> Extractor:
     hf_layout = config_data.get("model_type") == "vntransfer"
     hf_config = None
     if hf_layout:
-        from .configuration_vntransfer import VntransferConfig
+        from .model.configuration_vntransfer import VntransferConfig
 
         try:
             hf_config = VntransferConfig.from_pretrained(directory)
