@@ -8,7 +8,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from vntransfer.cli import read_request
+from vntransfer.serving.records import read_request
 from vntransfer.annotation.document import Document
 from vntransfer.serving.shards import (CorpusError, _umask, Shard, claim_output, list_inputs, make_manifest, plan_shards,
                                predict_records, read_output, read_shard, write_shard, written_shards)

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Iterator, Optional, Sequence, Union
 
 from .. import __version__
+from .records import json_line, json_type, read_request
 
 MANIFEST = "manifest.json"
 SUMMARY = "summary.json"
@@ -185,8 +186,7 @@ def read_shard(shard: Shard) -> Iterator[dict]:
 
 
 def _read_jsonl(shard: Shard) -> Iterator[dict]:
-    """The lines of the shard read exactly as `vntransfer predict` reads them (`cli.read_request`)."""
-    from ..cli import read_request
+    """The lines of the shard read exactly as `vntransfer predict` reads them (`records.read_request`)."""
 
     try:
         f = open(shard.path, "rb")
@@ -230,17 +230,16 @@ def _read_parquet(shard: Shard) -> Iterator[dict]:
 
 
 def _check_row(row: dict, k: int) -> dict:
-    from ..cli import _json_type
 
     ident, text = row.get("id"), row.get("text")
     if ident is None:
         return {"id": None, "error": f"row {k}: missing 'id'"}
     if not isinstance(ident, (str, int)) or isinstance(ident, bool):
-        return {"id": None, "error": f"row {k}: 'id' must be a string or integer, got {_json_type(ident)}"}
+        return {"id": None, "error": f"row {k}: 'id' must be a string or integer, got {json_type(ident)}"}
     if text is None:
         return {"id": ident, "error": f"row {k}: missing 'text'"}
     if not isinstance(text, str):
-        return {"id": ident, "error": f"row {k}: 'text' must be a string, got {_json_type(text)}"}
+        return {"id": ident, "error": f"row {k}: 'text' must be a string, got {json_type(text)}"}
     return {"id": ident, "text": text}
 
 
@@ -291,11 +290,10 @@ def output_row(result: dict) -> dict:
 def jsonl_line(result: dict) -> bytes:
     """The line `vntransfer predict` writes for this record (the id keeps its JSON type); error lines also
     carry the `source`."""
-    from ..cli import _one_line
 
     if "document" in result:
-        return _one_line({**result["document"].to_dict(), "id": result["id"]})
-    return _one_line({"id": result.get("id"), "error": result["error"], "source": result["source"]})
+        return json_line({**result["document"].to_dict(), "id": result["id"]})
+    return json_line({"id": result.get("id"), "error": result["error"], "source": result["source"]})
 
 
 def shard_name(index: int, suffix: str) -> str:
