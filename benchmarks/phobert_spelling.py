@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from vntransfer.annotation.corpus import load_documents  # noqa: E402
 from vntransfer.model.phobert import find_tokenizer_dir, load_tokenizer  # noqa: E402
 from vntransfer.evaluation.report import update_readme  # noqa: E402
-from vntransfer.text.spelling import respell, tone_on_first_vowel  # noqa: E402
+from vntransfer.text.normalize import respell, tone_on_first_vowel  # noqa: E402
 from vntransfer.text.words import form_syllables, segment_words, word_string  # noqa: E402
 from results_file import store  # noqa: E402  (benchmarks/: the script's own folder is on sys.path)
 

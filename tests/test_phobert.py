@@ -11,7 +11,7 @@ import pytest
 
 from vntransfer.annotation.corpus import write_document
 from vntransfer.model.phobert import TOKENIZER_ENV, encoder_config, find_tokenizer_dir, load_tokenizer
-from vntransfer.text.spelling import respell
+from vntransfer.text.normalize import respell
 from vntransfer.text.words import segment_words, word_string
 
 from .conftest import ROOT, overfit_documents

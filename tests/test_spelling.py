@@ -1,4 +1,4 @@
-"""Spelling for the encoder (spelling.py): the tone mark of open oa/oe/uy syllables moved onto the final
+"""Spelling for the encoder (text/normalize.py: respell): the tone mark of open oa/oe/uy syllables moved onto the final
 vowel, as PhoBERT's vocabulary spells them; characters stay in place, offsets never change."""
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import unicodedata
 import pytest
 
 from vntransfer.model.encoder_builder import build_tokenizer
-from vntransfer.text.spelling import respell, tone_on_first_vowel
+from vntransfer.text.normalize import respell, tone_on_first_vowel
 from vntransfer.model.tensors import WordEncoder
 from vntransfer.text.words import segment_words, word_string
 

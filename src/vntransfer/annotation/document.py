@@ -3,7 +3,7 @@
 Gold annotations and predictions share these classes and their JSON form (`to_dict` / `from_dict`).
 `from_dict` checks the shape of the JSON (fields and their Python types) and raises
 `AnnotationFormatError`; the meaning of the content (offsets, types, consistency) is checked by
-`vntransfer.validation`, which reports every problem instead of stopping at the first.
+`vntransfer.annotation.validation`, which reports every problem instead of stopping at the first.
 """
 from __future__ import annotations
 

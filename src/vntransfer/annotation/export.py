@@ -116,7 +116,7 @@ def dataset_card(splits: dict[str, list[Document]], sources: dict[str, list[str]
               "## Load it", "", "```python",
               "import datasets",
               "dd = datasets.load_from_disk(\"THIS_FOLDER/arrow\")        # or datasets.load_dataset(\"THIS_FOLDER\") (Parquet)",
-              "from vntransfer.corpus import dataset_documents",
+              "from vntransfer.annotation.corpus import dataset_documents",
               f"docs = dataset_documents(dd[{next(iter(splits))!r}])          # vntransfer.Document objects",
               "```", "",
               "Licensing of the texts follows their sources (see the vntransfer repository); the annotations are "

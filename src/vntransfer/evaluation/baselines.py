@@ -8,13 +8,14 @@
 """
 from __future__ import annotations
 
-import unicodedata
 from functools import lru_cache
 from typing import Iterable
 
 from ..annotation.document import Document, Entity, Relation
 from ..events import assemble_events
 from ..schema import ALLOWED_NESTING, ENTITY_TYPES
+from ..lexicons.registry import admin_words
+from ..text.normalize import nfc
 from ..text.syllables import split_syllables
 from ..text.words import segment_words
 
@@ -22,7 +23,7 @@ UNDERTHESEA_TYPES = {"PER": "PERSON", "LOC": "LOCALITY", "ORG": "BODY"}
 
 
 def _key(texts: Iterable[str]) -> tuple[str, ...]:
-    return tuple(unicodedata.normalize("NFC", t) for t in texts)
+    return tuple(nfc(t) for t in texts)
 
 
 def _document(ident: str, text: str, spans: list[tuple[int, int, str]], relations=(), sentences=None) -> Document:
@@ -70,6 +71,11 @@ class UndertheseaNER:
         return _document(id, text, [(a, b, UNDERTHESEA_TYPES[t]) for a, b, t in spans])
 
 
+#: how the registry's unit names begin ("Thành phố Hà Nội", "Phường Sa Pa", "Đặc khu Phú Quốc")
+_REGISTRY_PREFIXES = tuple(w[:1].upper() + w[1:] + " " for w in admin_words(("province", "commune", "special_zone"),
+                                                                          abbreviations=False))
+
+
 @lru_cache(maxsize=1)
 def registry_localities() -> frozenset[tuple[str, ...]]:
     """Administrative units from `vietnam-provinces` (province and commune level), with and without
@@ -81,7 +87,7 @@ def registry_localities() -> frozenset[tuple[str, ...]]:
         full = unit.name  # e.g. "Thành phố Hà Nội", "Phường Sa Pa", "Điện Biên"
         kind = unit.division_type.value  # "tỉnh", "xã", "phường", "thành phố trung ương", ...
         bare = full
-        for prefix in ("Thành phố ", "Tỉnh ", "Phường ", "Xã ", "Đặc khu "):
+        for prefix in _REGISTRY_PREFIXES:
             if full.startswith(prefix):
                 bare = full[len(prefix):]
         word = "thành phố" if kind.startswith("thành phố") else kind
@@ -125,7 +131,7 @@ class LexiconBaseline:
         spans, relations, sentences = [], [], []
         for s in segment_words(text, segment=False):
             syl = s.syllables
-            keys = [unicodedata.normalize("NFC", x.text) for x in syl]
+            keys = [nfc(x.text) for x in syl]
             outer = self._match(keys, {"PERSON", "POSITION", "BODY"}, 0, len(syl))
             inner = []
             for f, l, t in outer:

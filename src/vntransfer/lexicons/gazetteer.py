@@ -10,28 +10,17 @@ against the context, as in flair's and spaCy's use of gazetteers: a place missin
 """
 from __future__ import annotations
 
-import unicodedata
 from functools import lru_cache
 
+from ..text.normalize import match_key
 from .registry import admin_words, legacy_units, national_titles, read_tsv
 
 #: feature values per syllable: place (O/B/I) x title (O/B/I) x body (O/B/I) x surname (0/1)
 N_GAZETTEER_FEATURES = 3 * 3 * 3 * 2
 MAX_MATCH = 8
 
-# old-style tone placement (Uỷ, Hoà) read as the new style, so both spellings match
-_TONE_STYLE = {"oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa", "oè": "òe", "oé": "óe", "oẻ": "ỏe",
-               "oẽ": "õe", "oẹ": "ọe", "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy"}
-
-
-@lru_cache(maxsize=100_000)
-def key(syllable: str) -> str:
-    """Case- and tone-style-insensitive form of one syllable."""
-    s = unicodedata.normalize("NFC", syllable).lower()
-    for old, new in _TONE_STYLE.items():
-        if old in s:
-            s = s.replace(old, new)
-    return s
+#: case- and tone-style-insensitive form of one syllable (text/normalize.py)
+key = match_key
 
 
 def _keys(phrase: str) -> tuple[str, ...]:

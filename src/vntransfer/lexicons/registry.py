@@ -13,6 +13,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Optional
 
+from ..text.normalize import collapse_spaces
+
 #: administrative levels of `admin_words.tsv`
 LEVELS = ("province", "district", "commune", "special_zone", "village")
 
@@ -49,7 +51,7 @@ def national_titles() -> tuple[tuple[str, Optional[str]], ...]:
 
 def split_unit(full: str, words: tuple[str, ...]) -> Optional[tuple[str, str]]:
     """"Thị xã Sa Pa" -> ("thị xã", "Sa Pa"); None for a name without a known admin word."""
-    full = " ".join(full.split())  # registries carry doubled spaces ("Phường  Thành Nhất")
+    full = collapse_spaces(full)  # registries carry doubled spaces ("Phường  Thành Nhất")
     for w in words:
         if full.lower().startswith(w + " ") and len(full) > len(w) + 1:
             return w, full[len(w) + 1:]

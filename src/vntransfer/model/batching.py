@@ -48,7 +48,7 @@ def pair_features(batch_index: int, a: tuple[int, int, int], b: tuple[int, int, 
 def document_examples(doc: Document, encoder: WordEncoder, segment: bool = True,
                       sentences: Optional[Sequence[Sentence]] = None) -> list[Example]:
     """Training examples of a gold document: windows with tags, gold entities and relations. `sentences`:
-    the text's `segment_words` already made (segmenting.py's cache), else they are made here."""
+    the text's `segment_words` already made (text/segmenting.py's cache), else they are made here."""
     sentences = segment_words(doc.text, segment=segment) if sentences is None else list(sentences)
     by_start = {}
     for si, s in enumerate(sentences):

@@ -5,7 +5,7 @@ It nests the encoder's own configuration (`encoder`), names the outputs of every
 `label2id` for the entity head, one O/B/I layer per entity type flattened as "B-PERSON"...,
 `trigger_labels`, `relation_labels`), the model options, the word segmenter the model was trained
 behind and the versions. Registered with `AutoConfig` when `import vntransfer` meets transformers
-(see `vntransfer.hf_registry`).
+(see `vntransfer.model.hf_registry`).
 """
 from __future__ import annotations
 

@@ -46,7 +46,7 @@ class TransferExtractorModel(nn.Module):
         hidden = encoder.config.hidden_size
         self.options = {"gazetteer": gazetteer, "context_layer": context_layer, "trigger_head": trigger_head}
         self.kind_embedding = nn.Embedding(N_SYLLABLE_KINDS, hidden)
-        # gazetteer hints (gazetteer.py) added to each syllable's state
+        # gazetteer hints (lexicons/gazetteer.py) added to each syllable's state
         self.gazetteer_embedding = nn.Embedding(N_GAZETTEER_FEATURES, hidden) if gazetteer else None
         # a BiLSTM over the syllables (flair-style) sees the kinds and hints of the neighbours
         self.context = nn.LSTM(hidden, hidden // 2, batch_first=True, bidirectional=True) if context_layer else None

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..lexicons.gazetteer import features as gazetteer_features
-from ..text.spelling import SPELLINGS, respell
+from ..text.normalize import SPELLINGS, respell
 from ..text.words import Sentence, form_syllables, word_string
 
 #: places in a word told apart: (index in word capped at 3) x (is last syllable)
@@ -59,7 +59,7 @@ def _piece_length(piece: str) -> int:
 
 
 class WordEncoder:
-    """Encodes words with a Hugging Face tokenizer, caching each word's pieces. `spelling` (spelling.py)
+    """Encodes words with a Hugging Face tokenizer, caching each word's pieces. `spelling` (text/normalize.py)
     is how a word is written for the tokenizer; it keeps every character in place, so the syllables'
     sub-tokens and the offsets into the text are the same under any spelling."""
 

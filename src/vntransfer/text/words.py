@@ -9,10 +9,10 @@ counts disagree the sentence falls back to one word per syllable.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .normalize import nfc
 from .syllables import Syllable, split_syllables
 
 #: a sentence longer than this many syllables is cut into pieces before segmentation and encoding
@@ -117,7 +117,7 @@ def group_words(syllables: list[Syllable]) -> list[Word]:
     """Group syllables into underthesea words; one word per syllable where segmentation disagrees."""
     if not syllables:
         return []
-    line = " ".join(unicodedata.normalize("NFC", s.text) for s in syllables)
+    line = " ".join(nfc(s.text) for s in syllables)
     sizes = _word_sizes(line)
     if sum(sizes) != len(syllables) or any(n == 0 for n in sizes):
         return [Word(i, i) for i in range(len(syllables))]
@@ -143,7 +143,7 @@ def segment_words(text: str, segment: bool = True) -> list[Sentence]:
 
 def form_syllables(sentence: Sentence, word: Word) -> list[str]:
     """The syllables of a word as the encoder sees them (NFC)."""
-    return [unicodedata.normalize("NFC", s.text) for s in sentence.syllables[word.first:word.last + 1]]
+    return [nfc(s.text) for s in sentence.syllables[word.first:word.last + 1]]
 
 
 def word_string(sentence: Sentence, word: Word) -> str:

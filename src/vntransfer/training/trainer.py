@@ -88,7 +88,7 @@ class TrainingArguments:
             raise ValueError("warmup_ratio must be in [0, 1)")
         if self.max_length < 8:
             raise ValueError("max_length must be >= 8")
-        from ..text.spelling import SPELLINGS
+        from ..text.normalize import SPELLINGS
 
         if self.spelling not in SPELLINGS:
             raise ValueError(f"spelling must be one of {', '.join(SPELLINGS)}")
@@ -165,7 +165,7 @@ def train(args: TrainingArguments, train_docs: Optional[list[Document]] = None,
                                    trigger_head=args.trigger_head)
     settings = ExtractorSettings(max_length=args.max_length, stride=args.stride, segment=args.segment, spelling=args.spelling)
     extractor = Extractor(model, tokenizer, settings)
-    # segmented through datasets' on-disk cache (segmenting.py): runs and folds over the same texts segment them once
+    # segmented through datasets' on-disk cache (text/segmenting.py): runs and folds over the same texts segment them once
     segmented = segmented_texts([d.text for d in train_docs + extra_docs], args.segment)
     examples = [x for d, s in zip(train_docs, segmented)
                 for x in document_examples(d, extractor.encoder, args.segment, s)] * args.real_repeat
