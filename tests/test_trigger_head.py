@@ -7,7 +7,8 @@ from vntransfer.annotation.document import Document, Trigger
 from vntransfer.events import assemble_events
 from vntransfer.annotation.formats.markup import parse_block
 from vntransfer.model.network import TransferExtractorModel
-from vntransfer.pipeline import decode_triggers
+from vntransfer.decoding.spans import Span
+from vntransfer.decoding.triggers import decode_triggers
 from vntransfer.schema import TRIGGER_TAGS
 from vntransfer.model.tensors import WordEncoder
 from vntransfer.text.words import split_sentences
@@ -19,7 +20,7 @@ from .conftest import APPROVAL_MARKUP as APPROVAL, make_phobert_style_encoder
 def test_decode_triggers_spans_and_classes():
     tag = {t: i for i, t in enumerate(TRIGGER_TAGS)}
     tags = [tag["O"], tag["B-DIEU_DONG"], tag["I-DIEU_DONG"], tag["O"], tag["I-BAU"], tag["B-OTHER"], tag["I-BO_NHIEM"]]
-    assert decode_triggers(tags) == [(1, 2, "DIEU_DONG"), (4, 4, "BAU"), (5, 5, "OTHER"), (6, 6, "BO_NHIEM")]
+    assert decode_triggers(tags) == [Span(1, 2, "DIEU_DONG"), Span(4, 4, "BAU"), Span(5, 5, "OTHER"), Span(6, 6, "BO_NHIEM")]
 
 
 def test_assembly_uses_the_given_triggers_not_the_lexicon():
@@ -61,18 +62,17 @@ def test_model_trigger_logits_shape_and_absence(tmp_path):
 
 
 def test_overlapping_spans_resolved_as_spec_allows():
-    from vntransfer.pipeline import resolve_overlaps
-    from vntransfer.schema import ENTITY_TYPES
+    from vntransfer.decoding.spans import Span, resolve_overlaps
 
-    P, POS, B, L = (ENTITY_TYPES.index(t) for t in ("PERSON", "POSITION", "BODY", "LOCALITY"))
+    P, POS, B, L = "PERSON", "POSITION", "BODY", "LOCALITY"
     # "Hà Nội" tagged BODY (0.6) and LOCALITY (0.9) on the same syllables: one span, LOCALITY
-    assert resolve_overlaps([(0, 1, B, 0.6), (0, 1, L, 0.9)]) == [(0, 1, L, 0.9)]
+    assert resolve_overlaps([Span(0, 1, B, 0.6), Span(0, 1, L, 0.9)]) == [Span(0, 1, L, 0.9)]
     # a LOCALITY inside a BODY stays nested
-    assert resolve_overlaps([(0, 4, B, 0.8), (2, 4, L, 0.7)]) == [(0, 4, B, 0.8), (2, 4, L, 0.7)]
+    assert resolve_overlaps([Span(0, 4, B, 0.8), Span(2, 4, L, 0.7)]) == [Span(0, 4, B, 0.8), Span(2, 4, L, 0.7)]
     # [Đảng ủy xã] and [xã Đinh Thanh]: the body grows over the place it runs into
-    assert resolve_overlaps([(0, 2, B, 0.8), (2, 4, L, 0.7)]) == [(0, 4, B, 0.8), (2, 4, L, 0.7)]
+    assert resolve_overlaps([Span(0, 2, B, 0.8), Span(2, 4, L, 0.7)]) == [Span(0, 4, B, 0.8), Span(2, 4, L, 0.7)]
     # a POSITION crossing a BODY: the surer one stays
-    assert resolve_overlaps([(0, 2, POS, 0.6), (1, 3, B, 0.9), (5, 6, P, 0.5)]) == [(1, 3, B, 0.9), (5, 6, P, 0.5)]
+    assert resolve_overlaps([Span(0, 2, POS, 0.6), Span(1, 3, B, 0.9), Span(5, 6, P, 0.5)]) == [Span(1, 3, B, 0.9), Span(5, 6, P, 0.5)]
 
 
 def test_text_without_diacritics_is_recognised():
@@ -89,13 +89,13 @@ def test_trigger_spans_grow_to_whole_words_and_the_lexicon_backs_up_the_head():
     tag = {t: i for i, t in enumerate(TRIGGER_TAGS)}
     # "được luân_chuyển về": the head tagged only "luân"
     words = (Word(0, 0), Word(1, 2), Word(3, 3))
-    assert decode_triggers([tag["O"], tag["B-LUAN_CHUYEN"], tag["O"], tag["O"]], words) == [(1, 2, "LUAN_CHUYEN")]
+    assert decode_triggers([tag["O"], tag["B-LUAN_CHUYEN"], tag["O"], tag["O"]], words) == [Span(1, 2, "LUAN_CHUYEN")]
     # the segmenter glued a degree to the verb ("bầu_PGS"): the trigger does not grow over the capitals
     from vntransfer.text.syllables import split_syllables
 
     syllables = split_syllables("đã bầu PGS Trần")
     glued = (Word(0, 0), Word(1, 2), Word(3, 3))
-    assert decode_triggers([tag["O"], tag["B-BAU"], tag["O"], tag["O"]], glued, syllables) == [(1, 1, "BAU")]
+    assert decode_triggers([tag["O"], tag["B-BAU"], tag["O"], tag["O"]], glued, syllables) == [Span(1, 1, "BAU")]
     gold = parse_block(APPROVAL)
     bare = Document(gold.id, gold.text, gold.entities, gold.relations)
     sentences = split_sentences(gold.text)
