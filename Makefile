@@ -57,7 +57,9 @@ report: encoder-cv
 ablation: encoder-cv
 	$(BIN)/python evaluate.py --ablation --config configs/cv.json --bootstrap 200 --out reports/ablation --update-readme
 
+# the import contract of pyproject.toml (the runtime path imports no generator, training or evaluation), then the tests
 test: install
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
 
 clean:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from vntransfer.annotation.agreement import agreement, agreement_markdown
+from vntransfer.evaluation.agreement import agreement, agreement_markdown
 
 
 def test_identical_passes_agree_fully(gold_documents):

@@ -128,7 +128,7 @@ def cmd_to_bio(args: argparse.Namespace) -> int:
 
 
 def cmd_agreement(args: argparse.Namespace) -> int:
-    from .annotation.agreement import agreement_between
+    from .evaluation.agreement import agreement_between
 
     table = agreement_between(args.pass_a, args.pass_b)
     if args.update:

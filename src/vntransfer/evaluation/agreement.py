@@ -1,10 +1,11 @@
-"""Inter-annotator agreement between two independent annotation passes of the same documents."""
+"""Inter-annotator agreement between two independent annotation passes of the same documents: one pass
+scored against the other with the metrics of `scoring` (so it sits with evaluation, not annotation)."""
 from __future__ import annotations
 
 from pathlib import Path
 
-from .corpus import load_documents
-from ..evaluation.scoring import PRF, compare, entity_keys, event_argument_keys, relation_keys
+from ..annotation.corpus import load_documents
+from .scoring import PRF, compare, entity_keys, event_argument_keys, relation_keys
 
 
 def agreement(pass_a: list, pass_b: list) -> list[dict]:
