@@ -7,7 +7,7 @@ from transformers import AutoTokenizer
 from vntransfer.model.tensors import N_SYLLABLE_SHAPES, WordEncoder, syllable_shape
 from vntransfer.text.words import segment_words
 
-from .conftest import make_phobert_style_encoder
+from ..conftest import make_phobert_style_encoder
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from vntransfer.annotation.corpus import corpus_features, dataset_documents, loa
 from vntransfer.annotation.document import AnnotationFormatError, Document, Entity, Event, Relation
 from vntransfer.annotation.export import read_export, split_name
 
-from .conftest import make_untrained_extractor
+from ..conftest import make_untrained_extractor
 
 
 @pytest.fixture

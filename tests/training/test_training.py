@@ -13,7 +13,7 @@ from transformers import AutoModel, AutoTokenizer
 from vntransfer.annotation.corpus import write_document
 from vntransfer.training.pretraining import package_sentences, pretrain
 
-from .conftest import ROOT, make_phobert_style_encoder, overfit_documents
+from ..conftest import ROOT, make_phobert_style_encoder, overfit_documents
 
 pytestmark = pytest.mark.slow
 

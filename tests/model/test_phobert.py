@@ -14,7 +14,7 @@ from vntransfer.model.phobert import TOKENIZER_ENV, encoder_config, find_tokeniz
 from vntransfer.text.normalize import respell
 from vntransfer.text.words import segment_words, word_string
 
-from .conftest import ROOT, overfit_documents
+from ..conftest import ROOT, overfit_documents
 
 TOKENIZER_DIR = find_tokenizer_dir()
 needs_tokenizer = pytest.mark.skipif(

@@ -12,7 +12,7 @@ from vntransfer.cli import main
 from vntransfer.annotation.document import Document
 from vntransfer.annotation.validation import validate_document
 
-from .conftest import ANNOTATIONS, ROOT
+from ..conftest import ANNOTATIONS, ROOT
 
 
 def problems(d: dict) -> list[tuple[str, str]]:
@@ -167,7 +167,7 @@ def test_two_types_on_one_span_is_a_problem():
     from vntransfer.annotation.document import Document
     from vntransfer.annotation.validation import validate_document
 
-    from .conftest import make_doc
+    from ..conftest import make_doc
 
     d = Document.from_dict(make_doc("Đại sứ tại Hà Nội", [("BODY", "Hà Nội"), ("LOCALITY", "Hà Nội")]))
     assert any("same span" in p.message for p in validate_document(d))

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import make_phobert_style_encoder, overfit_documents
+from ..conftest import make_phobert_style_encoder, overfit_documents
 
 pytestmark = pytest.mark.slow
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 F1_TOLERANCE = 0.1
 LOSS_TOLERANCE = 0.3
 

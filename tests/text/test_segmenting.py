@@ -10,7 +10,7 @@ from vntransfer.text.segmenting import cache_key, segment_dataset, segmented_tex
 from vntransfer.model.tensors import WordEncoder
 from vntransfer.text.words import segment_words
 
-from .conftest import make_phobert_style_encoder
+from ..conftest import make_phobert_style_encoder
 
 TEXTS = ["Ban Thường vụ Tỉnh ủy điều động ông Nguyễn Văn An, Phó Giám đốc Sở Y tế.\nĐồng chí Trần Thị Bình được bầu.",
          "", "Ông A. B. Lê. " + "rất dài " * 150 + "kết thúc."]  # an empty text; a sentence cut at 200 syllables

@@ -13,8 +13,8 @@ from vntransfer.training.trainer import TrainingArguments, train
 from vntransfer.annotation.validation import validate_document
 from vntransfer.text.words import form_syllables, segment_words, word_string
 
-from .conftest import overfit_documents
-from .tiny_encoders import make_unigram_encoder, make_wordpiece_encoder
+from ..conftest import overfit_documents
+from ..tiny_encoders import make_unigram_encoder, make_wordpiece_encoder
 
 FAMILIES = {"wordpiece": (make_wordpiece_encoder, "BertTokenizer", "##"),
             "unigram": (make_unigram_encoder, "XLMRobertaTokenizer", "▁")}

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from vntransfer.pipeline import load
 from vntransfer.serving.serve import create_app
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 MODEL = ROOT / "models" / "default"
 TEXT = "Ban Thường vụ Tỉnh ủy điều động ông Nguyễn Văn An, Phó Giám đốc Sở Y tế, giữ chức Giám đốc Sở Nội vụ."

@@ -11,7 +11,7 @@ from vntransfer.annotation.formats.bio import decode_spans, from_bio, to_bio, wr
 from vntransfer.annotation.formats.brat import from_brat, to_brat
 from vntransfer.schema import ENTITY_TYPES
 
-from .conftest import ANNOTATIONS
+from ..conftest import ANNOTATIONS
 
 
 def test_brat_round_trip_gold(gold_documents):

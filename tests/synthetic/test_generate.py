@@ -8,7 +8,7 @@ from vntransfer.annotation.corpus import load_documents
 from vntransfer.synthetic.corpus import generate
 from vntransfer.annotation.validation import validate_document
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 
 def test_generated_documents_validate_and_carry_events():

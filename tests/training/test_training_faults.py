@@ -8,7 +8,7 @@ import pytest
 import vntransfer.training.trainer as training
 from vntransfer.training.trainer import TrainingArguments, TrainingSetupError, train
 
-from .conftest import make_phobert_style_encoder, overfit_documents
+from ..conftest import make_phobert_style_encoder, overfit_documents
 
 
 def _args(tmp_path, **kw) -> TrainingArguments:

@@ -13,7 +13,7 @@ from vntransfer.schema import TRIGGER_TAGS
 from vntransfer.model.tensors import WordEncoder
 from vntransfer.text.words import split_sentences
 
-from .conftest import APPROVAL_MARKUP as APPROVAL, make_phobert_style_encoder
+from ..conftest import APPROVAL_MARKUP as APPROVAL, make_phobert_style_encoder
 
 
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 
 def _train_script():

@@ -18,8 +18,8 @@ from fastapi.testclient import TestClient
 
 from vntransfer.serving.serve import FairLock, bind_problem, create_app
 
-from .conftest import ROOT
-from .test_report import _chromium
+from ..conftest import ROOT
+from ..evaluation.test_report import _chromium
 from .test_serve import MODEL, TEXT, _free_port
 
 NESTED = "UBND tỉnh Lào Cai điều động ông Nguyễn Văn An, Phó Giám đốc Sở Y tế, giữ chức Giám đốc Sở Nội vụ tỉnh Lào Cai."

@@ -7,7 +7,7 @@ from vntransfer.annotation.document import Document
 from vntransfer.evaluation.metrics import EVENT_FORMS, event_breakdown, event_form, score_documents
 from vntransfer.annotation.formats.markup import parse_block
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 LIST = """Ban Thường vụ Tỉnh ủy [TRIG#g1 điều động] các đồng chí sau:
 - Ông [PERSON#p1 Lê Văn Bình], [POSITION#t1 Phó Giám đốc] [BODY#b1 Sở Y tế], giữ chức [POSITION#t2 Giám đốc] [BODY#b2 Sở Nội vụ].

@@ -15,7 +15,7 @@ from vntransfer.pipeline import ExtractorSettings
 from vntransfer.evaluation.report import report_markdown
 from vntransfer.training.trainer import TrainingArguments
 
-from .conftest import APPROVAL_MARKUP, overfit_documents
+from ..conftest import APPROVAL_MARKUP, overfit_documents
 
 
 def write_jsonl(docs, path):

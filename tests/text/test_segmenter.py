@@ -11,7 +11,7 @@ from vntransfer.text import segmenter
 from vntransfer.text.syllables import split_syllables
 from vntransfer.text.words import MAX_SENTENCE_SYLLABLES, split_sentences
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def repository_lines() -> list[str]:

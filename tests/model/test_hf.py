@@ -14,9 +14,9 @@ import torch
 import vntransfer
 from vntransfer.pipeline import HF_PREFIX, ModelLoadError, load
 
-from .conftest import make_untrained_extractor
+from ..conftest import make_untrained_extractor
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TEXTS = ["Ông Nguyễn Văn An giữ chức Bí thư Tỉnh ủy Lào Cai.",
          "Ban Thường vụ Tỉnh ủy điều động ông Trần Văn Bình, Phó Giám đốc Sở Y tế, giữ chức Giám đốc Sở Nội vụ."]
 

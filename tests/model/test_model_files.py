@@ -8,7 +8,7 @@ import pytest
 
 from vntransfer.pipeline import ModelLoadError, file_sha256, load
 
-from .conftest import make_untrained_extractor
+from ..conftest import make_untrained_extractor
 
 
 def _copy(src, dst):

@@ -6,7 +6,7 @@ from vntransfer.annotation.corpus import load_documents
 from vntransfer.annotation.formats.markup import MarkupError, parse_block, parse_markup
 from vntransfer.annotation.validation import validate_document
 
-from .conftest import APPROVAL_MARKUP
+from ..conftest import APPROVAL_MARKUP
 
 APPROVAL = "# id: m1\n" + APPROVAL_MARKUP
 

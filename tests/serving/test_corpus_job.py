@@ -19,7 +19,7 @@ from vntransfer.cli import main as cli_main
 from vntransfer.annotation.corpus import row_document
 from vntransfer.serving.shards import plan_shards, read_output
 
-from .conftest import ROOT, make_untrained_extractor
+from ..conftest import ROOT, make_untrained_extractor
 
 pytest.importorskip("ray.data")
 

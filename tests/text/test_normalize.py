@@ -13,7 +13,7 @@ from vntransfer.text.normalize import respell, tone_on_first_vowel
 from vntransfer.model.tensors import WordEncoder
 from vntransfer.text.words import segment_words, word_string
 
-from .conftest import ROOT
+from ..conftest import ROOT
 
 
 @pytest.mark.parametrize("written, final", [
@@ -84,7 +84,7 @@ def test_training_and_prediction_keep_offsets_into_the_text_as_written(tmp_path,
     from vntransfer.pipeline import load
     from vntransfer.training.trainer import TrainingArguments, train
 
-    from .conftest import overfit_documents
+    from ..conftest import overfit_documents
 
     docs = overfit_documents()
     lines = [" ".join(word_string(s, w) for w in s.words) for d in docs for s in segment_words(d.text, segment=False)]
