@@ -27,7 +27,7 @@ validate: install
 	$(BIN)/vntransfer stats annotations/*.json
 
 # the generated corpus is rebuilt when the generator or its lexicons change
-$(GENERATED): src/vntransfer/generate.py $(wildcard src/vntransfer/lexicons/*.tsv) | install
+$(GENERATED): $(shell find src/vntransfer/synthetic -name "*.py") $(wildcard src/vntransfer/lexicons/*.tsv src/vntransfer/lexicons/*.py) | install
 	$(BIN)/vntransfer generate --n 800 --seed 0 --out $(GENERATED)
 	$(BIN)/vntransfer validate data/written $(GENERATED)
 data: $(GENERATED)
@@ -57,7 +57,9 @@ report: encoder-cv
 ablation: encoder-cv
 	$(BIN)/python evaluate.py --ablation --config configs/cv.json --bootstrap 200 --out reports/ablation --update-readme
 
+# the import contract of pyproject.toml (the runtime path imports no generator, training or evaluation), then the tests
 test: install
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
 
 clean:

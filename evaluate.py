@@ -18,10 +18,10 @@ import logging
 import sys
 from pathlib import Path
 
-from vntransfer.corpus import load_documents
-from vntransfer.crossval import cross_validate, evaluate_model
-from vntransfer.report import update_readme, write_reports
-from vntransfer.training import TrainingArguments, top_level_files
+from vntransfer.annotation.corpus import load_documents
+from vntransfer.training.crossval import cross_validate, evaluate_model
+from vntransfer.evaluation.report import update_readme, write_reports
+from vntransfer.training.trainer import TrainingArguments, top_level_files
 
 
 def main() -> int:
@@ -56,7 +56,7 @@ def main() -> int:
         p.error("--out reports/cv holds the cross-validation report; give another folder for --model")
     docs = load_documents(sorted(data.glob("*.json")) if data.is_dir() else [data])
     if a.ablation:
-        from vntransfer.crossval import ablation_markdown, ablation_rows, run_ablation
+        from vntransfer.training.crossval import ablation_markdown, ablation_rows, run_ablation
 
         args = TrainingArguments(**json.loads(Path(a.config).read_text())) if a.config else TrainingArguments()
         args = dataclasses.replace(args, progress=False, **({"epochs": a.epochs} if a.epochs else {}))
@@ -88,7 +88,7 @@ def main() -> int:
                   f"({', '.join(leaked[:5])}): the scores are not held-out figures", file=sys.stderr)
         baselines = {}
         if not a.no_baselines:
-            from vntransfer.crossval import default_baselines
+            from vntransfer.training.crossval import default_baselines
 
             sources = [s for s in a.baseline_train if Path(s).exists()]
             # a folder with documents at its top level (annotations/) is read without its subfolders (passes/)

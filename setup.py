@@ -58,10 +58,10 @@ class build_py_with_model(build_py):
 
 
 def _load_card_module():
-    """src/vntransfer/card.py by path (standard library only; the package itself needs torch)."""
+    """src/vntransfer/model/card.py by path (standard library only; the package itself needs torch)."""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("_vntransfer_card", HERE / "src" / "vntransfer" / "card.py")
+    spec = importlib.util.spec_from_file_location("_vntransfer_card", HERE / "src" / "vntransfer" / "model" / "card.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -10,8 +10,8 @@ import sys
 
 from transformers import HfArgumentParser
 
-from vntransfer.report import update_readme
-from vntransfer.training import TrainingArguments, TrainingSetupError, kept_epoch, train, training_markdown
+from vntransfer.evaluation.report import update_readme
+from vntransfer.training.trainer import TrainingArguments, TrainingSetupError, kept_epoch, train, training_markdown
 
 
 def parse_arguments(argv: list[str]) -> tuple[TrainingArguments, str | None]:

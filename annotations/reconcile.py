@@ -12,9 +12,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 
-from vntransfer.corpus import load_documents, write_document  # noqa: E402
-from vntransfer.document import Document, Entity, Event, Relation, Slot  # noqa: E402
-from vntransfer.validation import validate_document  # noqa: E402
+from vntransfer.annotation.corpus import load_documents, write_document  # noqa: E402
+from vntransfer.annotation.document import Document, Entity, Event, Relation, Slot  # noqa: E402
+from vntransfer.annotation.validation import validate_document  # noqa: E402
 
 # (document, kind, type, surface text, start offset of the item) that one pass had and the other did not, rejected
 REJECTED = {

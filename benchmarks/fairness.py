@@ -6,11 +6,11 @@ batch of sentences (what serve.py does), and two model copies in two threads.
 import glob, threading, time, statistics
 import torch
 from vntransfer.pipeline import load
-from vntransfer.serve import FairLock
+from vntransfer.serving.serve import FairLock
 TINY = "Ban Thường vụ Tỉnh ủy điều động ông Nguyễn Văn An, Phó Giám đốc Sở Y tế, giữ chức Giám đốc Sở Nội vụ tỉnh Lào Cai."
 seed = open(sorted(glob.glob("data/*.txt"))[0], encoding="utf-8").read()
 HUGE = (seed * 3)[:30000]
-import vntransfer.words as words
+import vntransfer.text.words as words
 words._word_sizes = words._word_sizes.__wrapped__
 HUGE = "\n".join(open(p, encoding="utf-8").read() for p in sorted(glob.glob("data/*.txt")))[:60000]
 print(len(HUGE))

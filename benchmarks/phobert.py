@@ -50,12 +50,12 @@ def run(tokenizer_dir: Path, n_docs: int) -> dict:
     import torch
 
     import vntransfer
-    from vntransfer.batching import document_examples
-    from vntransfer.corpus import load_documents
-    from vntransfer.phobert import init_encoder
-    from vntransfer.syllables import split_syllables
-    from vntransfer.training import TrainingArguments, train
-    from vntransfer.words import segment_words
+    from vntransfer.model.batching import document_examples
+    from vntransfer.annotation.corpus import load_documents
+    from vntransfer.model.phobert import init_encoder
+    from vntransfer.text.syllables import split_syllables
+    from vntransfer.training.trainer import TrainingArguments, train
+    from vntransfer.text.words import segment_words
 
     result = {"machine": {"cpus": __import__("os").cpu_count(), "torch_threads": torch.get_num_threads(),
                           "device": "cuda" if torch.cuda.is_available() else "cpu", "python": platform.python_version(),
@@ -116,7 +116,7 @@ def markdown(r: dict) -> str:
 
 
 def main() -> int:
-    from vntransfer.phobert import find_tokenizer_dir
+    from vntransfer.model.phobert import find_tokenizer_dir
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--tokenizer", help="folder with PhoBERT's vocab.txt and bpe.codes (default: as the tests find it)")
@@ -131,7 +131,7 @@ def main() -> int:
     store("phobert_base", result, RESULTS)
     print(markdown(result))
     if a.readme:
-        from vntransfer.report import update_readme
+        from vntransfer.evaluation.report import update_readme
 
         update_readme(a.readme, markdown(result), marker="phobert")
     return 0

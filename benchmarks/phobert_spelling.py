@@ -22,11 +22,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from vntransfer.corpus import load_documents  # noqa: E402
-from vntransfer.phobert import find_tokenizer_dir, load_tokenizer  # noqa: E402
-from vntransfer.report import update_readme  # noqa: E402
-from vntransfer.spelling import respell, tone_on_first_vowel  # noqa: E402
-from vntransfer.words import form_syllables, segment_words, word_string  # noqa: E402
+from vntransfer.annotation.corpus import load_documents  # noqa: E402
+from vntransfer.model.phobert import find_tokenizer_dir, load_tokenizer  # noqa: E402
+from vntransfer.evaluation.report import update_readme  # noqa: E402
+from vntransfer.text.normalize import respell, tone_on_first_vowel  # noqa: E402
+from vntransfer.text.words import form_syllables, segment_words, word_string  # noqa: E402
 from results_file import store  # noqa: E402  (benchmarks/: the script's own folder is on sys.path)
 
 SOURCES = {  # the seed texts are the annotated ones (annotations/*.json) and data/*.txt, read once
@@ -143,7 +143,7 @@ def main() -> int:
         print("error: no PhoBERT tokenizer folder (../shared/phobert-tokenizer or $VNTRANSFER_PHOBERT_TOKENIZER)", file=sys.stderr)
         return 2
     tokenizer = load_tokenizer(folder)
-    from vntransfer.words import segmenter_info
+    from vntransfer.text.words import segmenter_info
 
     result = {"vocabulary": len(tokenizer), "segmenter": "{name} {version}".format(**segmenter_info()), "sources": {}}
     all_words: Counter = Counter()

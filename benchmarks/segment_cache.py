@@ -32,11 +32,11 @@ def prepare() -> dict:
     started = time.perf_counter()
     from transformers import AutoTokenizer
 
-    from vntransfer.batching import document_examples
-    from vntransfer.corpus import load_documents
-    from vntransfer.segmenting import segmented_texts
-    from vntransfer.tensors import WordEncoder
-    from vntransfer.training import top_level_files
+    from vntransfer.model.batching import document_examples
+    from vntransfer.annotation.corpus import load_documents
+    from vntransfer.text.segmenting import segmented_texts
+    from vntransfer.model.tensors import WordEncoder
+    from vntransfer.training.trainer import top_level_files
 
     config = json.loads((ROOT / "configs" / "cv.json").read_text(encoding="utf-8"))
     docs = load_documents(top_level_files(config["train"]))
@@ -105,7 +105,7 @@ def main() -> int:
     print(markdown(result))
     if a.readme:
         sys.path.insert(0, str(ROOT / "src"))
-        from vntransfer.report import update_readme
+        from vntransfer.evaluation.report import update_readme
 
         update_readme(a.readme, markdown(result), marker="segment-cache")
     return 0

@@ -32,7 +32,7 @@ ARTICLES, PRICE_PER_CORE_HOUR, CLUSTER_CORES = 10_000_000, 0.05, 64
 
 
 def corpus(min_syllables: int) -> list[str]:
-    from vntransfer.syllables import split_syllables
+    from vntransfer.text.syllables import split_syllables
 
     seeds = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "data").glob("*.txt"))]
     texts, n = [], 0
@@ -69,7 +69,7 @@ def profile_stages(extractor, texts: list[str]) -> dict:
 
 def _no_segmentation_cache() -> None:
     """Run in every Ray worker process: the corpus repeats the seeds, so the cache would flatter the rate."""
-    import vntransfer.words as words
+    import vntransfer.text.words as words
 
     words._word_sizes = words._word_sizes.__wrapped__
 
@@ -81,11 +81,11 @@ def run_ray(texts: list[str], syllables: int, model: str | None, workers: list[i
 
     import ray
 
-    from vntransfer.corpus_job import predict_corpus
+    from vntransfer.serving.corpus_job import predict_corpus
 
     ray.init(address="local", num_cpus=max(workers), include_dashboard=False, object_store_memory=512 * 1024 * 1024,
              runtime_env={"worker_process_setup_hook": _no_segmentation_cache})
-    from vntransfer.syllables import split_syllables
+    from vntransfer.text.syllables import split_syllables
 
     syllables_of = [len(split_syllables(t)) for t in texts]
 
@@ -125,9 +125,9 @@ def run_ray(texts: list[str], syllables: int, model: str | None, workers: list[i
 
 def run(model: str | None, min_syllables: int, batch_size: int, profile: bool, workers: int = 2,
         shard_size: int = 16) -> dict:
-    from vntransfer.syllables import split_syllables
+    from vntransfer.text.syllables import split_syllables
 
-    import vntransfer.words as words
+    import vntransfer.text.words as words
 
     # the corpus repeats the seeds: turn off the segmentation cache so every repeat is segmented again
     words._word_sizes = words._word_sizes.__wrapped__
@@ -138,7 +138,7 @@ def run(model: str | None, min_syllables: int, batch_size: int, profile: bool, w
 
     extractor = load(model)
     load_s = time.perf_counter() - t0
-    from vntransfer import segmenter
+    from vntransfer.text import segmenter
 
     fast = segmenter.load()
     if fast is not None:  # the corpus repeats the seeds: the segmenter's caches of token pairs and triples off
@@ -154,7 +154,7 @@ def run(model: str | None, min_syllables: int, batch_size: int, profile: bool, w
 
     from underthesea import ner
 
-    from vntransfer.words import split_sentences
+    from vntransfer.text.words import split_sentences
 
     ner("Khởi động.")
     t0 = time.perf_counter()
@@ -269,7 +269,7 @@ def main() -> int:
     a = p.parse_args()
     if a.readme:
         sys.path.insert(0, str(ROOT / "src"))
-        from vntransfer.report import update_readme
+        from vntransfer.evaluation.report import update_readme
 
         results = json.loads(Path(a.out).read_text())
         update_readme(ROOT / "README.md", readme_table(results), marker="performance")

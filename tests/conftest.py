@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from vntransfer.corpus import load_documents
-from vntransfer.document import Document
+from vntransfer.annotation.corpus import load_documents
+from vntransfer.annotation.document import Document
 
 ROOT = Path(__file__).resolve().parent.parent
 ANNOTATIONS = ROOT / "annotations"
@@ -16,7 +16,7 @@ def _segmentation_cache(tmp_path_factory):
     """Training in tests caches its segmentations (segmenting.py) in a folder of the test session, not the user's."""
     import os
 
-    from vntransfer.segmenting import CACHE_ENV
+    from vntransfer.text.segmenting import CACHE_ENV
 
     os.environ.setdefault(CACHE_ENV, str(tmp_path_factory.mktemp("segment-cache")))
 
@@ -128,7 +128,7 @@ def make_untrained_extractor(directory: Path, texts: list[str] = ("Ông Nguyễn
     import torch
     from transformers import AutoModel, AutoTokenizer
 
-    from vntransfer.model import TransferExtractorModel
+    from vntransfer.model.network import TransferExtractorModel
     from vntransfer.pipeline import Extractor, ExtractorSettings
 
     encoder_dir = make_phobert_style_encoder(directory, list(texts))

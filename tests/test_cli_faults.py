@@ -10,7 +10,7 @@ import pytest
 
 import vntransfer.pipeline
 from vntransfer.cli import main
-from vntransfer.document import Document
+from vntransfer.annotation.document import Document
 
 
 class FakeExtractor:

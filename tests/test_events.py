@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from vntransfer.document import Document, Entity, Relation, Slot
+from vntransfer.annotation.document import Document, Entity, Relation, Slot
 from vntransfer.events import assemble_events, find_trigger, trigger_class
-from vntransfer.validation import validate_document
+from vntransfer.annotation.validation import validate_document
 
 
 def _person(text: str, name: str) -> Entity:
@@ -47,7 +47,7 @@ def test_nfd_trigger_offsets_point_into_the_original():
 
 
 def test_list_items_take_the_trigger_of_the_line_that_introduces_the_list():
-    from vntransfer.words import split_sentences
+    from vntransfer.text.words import split_sentences
 
     text = ("Ban Thường vụ Tỉnh ủy đã điều động, bổ nhiệm các đồng chí sau:\n"
             "- Ông Lê Văn Nam, Phó Giám đốc Sở Y tế, giữ chức Giám đốc Sở Y tế.\n")

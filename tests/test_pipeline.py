@@ -9,8 +9,8 @@ import unicodedata
 import pytest
 
 from vntransfer.pipeline import ModelLoadError, load
-from vntransfer.training import TrainingArguments, train
-from vntransfer.validation import validate_document
+from vntransfer.training.trainer import TrainingArguments, train
+from vntransfer.annotation.validation import validate_document
 
 from .conftest import make_phobert_style_encoder, overfit_documents
 
@@ -51,7 +51,7 @@ def test_overfit_save_reload_predicts_gold_exactly(overfit_model):
     # Millisecond resolution: a tiny epoch on a fast machine takes well under 0.1 s and must not read as 0.
     assert all(r["seconds"] > 0 for r in training["history"])
     assert training["train_seconds"] >= sum(r["seconds"] for r in training["history"]) - 1e-6
-    from vntransfer.training import training_markdown
+    from vntransfer.training.trainer import training_markdown
 
     assert f"({len(history)} epochs of 2 seed documents" in training_markdown(model_dir)
     assert settings["repairs"] == ["punctuation", "word_splits", "word_edges", "initial_words", "member_titles",
@@ -145,7 +145,7 @@ def test_cli_predict_jsonl_with_a_bad_line(tmp_path, overfit_model):
 
 
 def test_resume_after_a_crash_continues_from_the_checkpoint(tmp_path, monkeypatch):
-    import vntransfer.training as training
+    import vntransfer.training.trainer as training
 
     docs = overfit_documents()
     encoder = make_phobert_style_encoder(tmp_path / "enc", [d.text for d in docs])

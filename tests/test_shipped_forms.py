@@ -128,8 +128,8 @@ def test_every_prediction_is_a_valid_document(shipped):
     """No relation from an entity to itself, no two types on one span, events that agree with the
     relations: the validator finds nothing in the shipped model's output on the dev texts and on
     sentences that once gave such output."""
-    from vntransfer.corpus import load_documents
-    from vntransfer.validation import validate_document
+    from vntransfer.annotation.corpus import load_documents
+    from vntransfer.annotation.validation import validate_document
 
     texts = [d.text for d in load_documents([ROOT / "data" / "dev" / "dev40.jsonl"])]
     texts += ["Thủ tướng Phạm Minh Chính tiếp Đại sứ Nhật Bản tại Hà Nội", "Ông An giữ chức Bí thư.",

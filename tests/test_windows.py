@@ -7,14 +7,14 @@ from __future__ import annotations
 import pytest
 import torch
 
-from vntransfer.batching import Example, candidate_pairs, document_examples
-from vntransfer.document import Document, Relation
-from vntransfer.model import RELATION_LABELS, TAGS
+from vntransfer.model.batching import Example, candidate_pairs, document_examples
+from vntransfer.annotation.document import Document, Relation
+from vntransfer.schema import RELATION_LABELS, TAGS
 from vntransfer.pipeline import Extractor, ExtractorSettings, _merge_windows
 from vntransfer.schema import ENTITY_TYPES
-from vntransfer.tensors import WordEncoder
-from vntransfer.validation import validate_document
-from vntransfer.words import segment_words
+from vntransfer.model.tensors import WordEncoder
+from vntransfer.annotation.validation import validate_document
+from vntransfer.text.words import segment_words
 
 from .tiny_encoders import make_wordpiece_tokenizer
 
@@ -94,7 +94,7 @@ def tagged(spans: dict[int, tuple[int, int]], k: int) -> torch.Tensor:
 
 def test_scores_are_averaged_over_the_windows_that_cover_a_syllable():
     (sentence,) = segment_words("a b c d e f g h i", segment=False)
-    from vntransfer.tensors import Window
+    from vntransfer.model.tensors import Window
 
     windows = [Window(0, 0, 5, (), (), ()), Window(0, 3, 8, (), (), ())]
     examples = [Example(w, sentence) for w in windows]

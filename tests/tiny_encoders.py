@@ -10,7 +10,7 @@ SPECIAL_BERT = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 
 def segmented_texts(texts: list[str]) -> list[str]:
     """The texts as the encoder reads them: word-segmented, the syllables of a word joined with `_`."""
-    from vntransfer.words import segment_words, word_string
+    from vntransfer.text.words import segment_words, word_string
 
     return [" ".join(word_string(s, w) for s in segment_words(t) for w in s.words) for t in texts]
 

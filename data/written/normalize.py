@@ -18,7 +18,11 @@ import re
 import sys
 from pathlib import Path
 
-ADMIN = r"(?:tỉnh|thành phố|TP\.|TP|huyện|quận|thị xã|xã|phường|thị trấn)"
+from vntransfer.lexicons.registry import admin_words
+
+# the admin words of units of government (province, district, commune; TP./TP as written), from the package's
+# one list (src/vntransfer/lexicons/admin_words.tsv)
+ADMIN = "(?:" + "|".join(re.escape(w) for w in admin_words(("province", "district", "commune"))) + ")"
 PLURAL = {"hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín", "mười", "các", "những", "hai", "mấy", "nhiều"}
 BOARDS = r"(?:HĐTV|HĐQT|Hội đồng thành viên|Hội đồng quản trị|Hội đồng trường)"
 

@@ -1,10 +1,10 @@
 """vntransfer: extraction of officials' transfers from Vietnamese news (SPEC.md)."""
-from .document import Document, Entity, Event, Relation, Slot, Trigger
+from .annotation.document import Document, Entity, Event, Relation, Slot, Trigger
 
 __version__ = "0.1.0"
 
 # AutoConfig / AutoModel learn model_type "vntransfer" (at once, or when transformers loads them)
-from . import hf_registry as _hf_registry  # noqa: E402
+from .model import hf_registry as _hf_registry  # noqa: E402
 
 _hf_registry.install()
 

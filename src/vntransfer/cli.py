@@ -8,7 +8,8 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from .corpus import load_documents, read_records, write_document
+from .annotation.corpus import load_documents, read_records, write_document
+from .serving.records import json_line, read_request
 
 
 def _count(n: int, noun: str) -> str:
@@ -22,7 +23,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             print(f"{rec.source}: {rec.element}: {rec.error}")
             n_problems += 1
             continue
-        from .validation import validate_document
+        from .annotation.validation import validate_document
 
         n_docs += 1
         for p in validate_document(rec.document):
@@ -36,14 +37,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from .stats import stats_table
+    from .annotation.stats import stats_table
 
     print(stats_table(load_documents(args.paths)))
     return 0
 
 
 def cmd_to_brat(args: argparse.Namespace) -> int:
-    from .formats.brat import export_brat, write_config
+    from .annotation.formats.brat import export_brat, write_config
 
     out = Path(args.out)
     for doc in load_documents(args.paths):
@@ -55,7 +56,7 @@ def cmd_to_brat(args: argparse.Namespace) -> int:
 
 def cmd_from_brat(args: argparse.Namespace) -> int:
     """Every problem is reported as `file: id: line N: problem`; a document with problems is not written."""
-    from .formats.brat import check_brat, read_brat_files
+    from .annotation.formats.brat import check_brat, read_brat_files
 
     folder = Path(args.folder)
     if not folder.is_dir():
@@ -91,8 +92,8 @@ def cmd_from_brat(args: argparse.Namespace) -> int:
 
 
 def cmd_from_markup(args: argparse.Namespace) -> int:
-    from .formats.markup import MarkupError, parse_markup
-    from .validation import validate_document
+    from .annotation.formats.markup import MarkupError, parse_markup
+    from .annotation.validation import validate_document
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -118,7 +119,7 @@ def cmd_from_markup(args: argparse.Namespace) -> int:
 
 
 def cmd_to_bio(args: argparse.Namespace) -> int:
-    from .formats.bio import write_conll
+    from .annotation.formats.bio import write_conll
 
     out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
     for doc in load_documents(args.paths):
@@ -127,7 +128,7 @@ def cmd_to_bio(args: argparse.Namespace) -> int:
 
 
 def cmd_agreement(args: argparse.Namespace) -> int:
-    from .agreement import agreement_between
+    from .evaluation.agreement import agreement_between
 
     table = agreement_between(args.pass_a, args.pass_b)
     if args.update:
@@ -141,75 +142,6 @@ def cmd_agreement(args: argparse.Namespace) -> int:
         path.write_text(new, encoding="utf-8")
     print(table)
     return 0
-
-
-def read_request(line: "bytes | str", n: int) -> dict:
-    """One JSONL request line -> {"id", "text"}, or {"id", "error"} naming the line and the problem.
-    `id` keeps its JSON type (a string or an integer). Bytes are decoded here, so a bad byte costs one line."""
-    import json
-
-    if isinstance(line, bytes):
-        try:
-            line = line.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            return {"id": None, "error": f"line {n}: invalid UTF-8 (byte 0x{line[exc.start]:02x} at byte offset "
-                                         f"{exc.start}); the line was not read"}
-    if n == 1:
-        line = line.removeprefix("\ufeff")  # a byte-order mark at the start of the file
-    if not line.strip(" \t\r\n"):
-        return {"id": None, "error": f"line {n}: empty line"}
-    try:
-        obj = json.loads(line)
-    except json.JSONDecodeError as exc:
-        return {"id": None, "error": f"line {n}: invalid JSON: {exc}"}
-    except RecursionError:
-        return {"id": None, "error": f"line {n}: invalid JSON: nested too deeply"}
-    except ValueError as exc:  # e.g. an integer too long to convert
-        return {"id": None, "error": f"line {n}: invalid JSON: {exc}"}
-    if not isinstance(obj, dict):
-        return {"id": None, "error": f"line {n}: a line must be a JSON object, got {_json_type(obj)}"}
-    if "id" not in obj:
-        return {"id": None, "error": f"line {n}: missing 'id'"}
-    ident = obj["id"]
-    if not isinstance(ident, (str, int)) or isinstance(ident, bool):
-        return {"id": None, "error": f"line {n}: 'id' must be a string or integer, got {_json_type(ident)}"}
-    if isinstance(ident, str) and _surrogate_at(ident) is not None:
-        return {"id": None, "error": f"line {n}: 'id' has a lone surrogate at index {_surrogate_at(ident)} "
-                                     "(not valid Unicode, cannot be written as UTF-8)"}
-    if "text" not in obj:
-        return {"id": ident, "error": f"line {n}: missing 'text'"}
-    text = obj["text"]
-    if not isinstance(text, str):
-        return {"id": ident, "error": f"line {n}: 'text' must be a string, got {_json_type(text)}"}
-    at = _surrogate_at(text)
-    if at is not None:
-        return {"id": ident, "error": f"line {n}: 'text' has a lone surrogate (U+{ord(text[at]):04X}) at index {at}, "
-                                      "which is not valid Unicode and cannot be written as UTF-8; the line was not "
-                                      "predicted (the character is not replaced, so that offsets stay true)"}
-    return {"id": ident, "text": text}
-
-
-def _json_type(value) -> str:
-    names = {dict: "object", list: "array", str: "string", bool: "boolean", int: "integer", float: "number"}
-    return "null" if value is None else names.get(type(value), type(value).__name__)
-
-
-def _surrogate_at(s: str):
-    try:
-        s.encode("utf-8")
-        return None
-    except UnicodeEncodeError as exc:
-        return exc.start
-
-
-def _one_line(obj: dict) -> bytes:
-    """A JSONL line that is valid UTF-8 and that no line splitter breaks: U+2028, U+2029 and U+0085 are
-    escaped (json.dumps only ever puts them inside strings)."""
-    import json
-
-    text = json.dumps(obj, ensure_ascii=False)
-    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("\x85", "\\u0085")
-    return (text + "\n").encode("utf-8")
 
 
 def _writable_file(path: Path) -> "str | None":
@@ -298,7 +230,7 @@ def _predict_lines(extractor, src, dst, batch_size: int) -> int:
     seen: dict[object, list[int]] = {}
 
     def write(obj: dict) -> None:
-        line = _one_line(obj)
+        line = json_line(obj)
         if dst is None:  # a text stdout without a byte buffer (e.g. captured)
             sys.stdout.write(line.decode("utf-8"))
         else:
@@ -410,8 +342,8 @@ def _predict_files(args: argparse.Namespace) -> int:
 def cmd_generate(args: argparse.Namespace) -> int:
     import json
 
-    from .generate import generate
-    from .validation import validate_document
+    from .synthetic.corpus import generate
+    from .annotation.validation import validate_document
 
     docs = generate(args.n, seed=args.seed)
     bad = [(d.id, p) for d in docs for p in validate_document(d)]
@@ -429,7 +361,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
 def cmd_pretrain(args: argparse.Namespace) -> int:
     import logging
 
-    from .pretraining import corpus_lines, pretrain
+    from .training.pretraining import corpus_lines, pretrain
 
     logging.basicConfig(level=logging.INFO)
     lines = corpus_lines(args.sources, include_package_text=not args.no_package_text)
@@ -441,7 +373,7 @@ def cmd_pretrain(args: argparse.Namespace) -> int:
 
 
 def cmd_init_encoder(args: argparse.Namespace) -> int:
-    from .phobert import find_tokenizer_dir, init_encoder
+    from .model.phobert import find_tokenizer_dir, init_encoder
 
     folder = args.tokenizer or find_tokenizer_dir()
     if folder is None:
@@ -457,7 +389,7 @@ def cmd_init_encoder(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .serve import API_KEY_ENV, bind_problem, serve
+    from .serving.serve import API_KEY_ENV, bind_problem, serve
 
     problem = bind_problem(args.host, args.api_key or os.environ.get(API_KEY_ENV))
     if problem:  # before the model loads: a refusal is immediate
@@ -472,8 +404,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     import datasets
 
-    from .document import AnnotationFormatError
-    from .export import export_corpus
+    from .annotation.document import AnnotationFormatError
+    from .annotation.export import export_corpus
 
     datasets.disable_progress_bars()
 
@@ -503,8 +435,8 @@ def cmd_predict_corpus(args: argparse.Namespace) -> int:
         print("error: predict-corpus runs on Ray Data, which is not installed: pip install 'vntransfer[scale]'",
               file=sys.stderr)
         return 2
-    from .corpus_job import predict_corpus
-    from .shards import CorpusError
+    from .serving.corpus_job import predict_corpus
+    from .serving.shards import CorpusError
 
     try:
         summary = predict_corpus(args.inputs, args.out, args.model, workers=args.workers,
@@ -527,7 +459,7 @@ def cmd_predict_corpus(args: argparse.Namespace) -> int:
 
 
 def cmd_card(args: argparse.Namespace) -> int:
-    from .card import write_model_card
+    from .model.card import write_model_card
     from .pipeline import default_model_dir
 
     directory = Path(args.model) if args.model else default_model_dir()

@@ -8,11 +8,11 @@ from the trigger lexicon below.
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Callable, Iterable, Optional, Sequence
 
-from .document import Document, Entity, Event, Slot, Trigger
+from .annotation.document import Document, Entity, Event, Slot, Trigger
 from .schema import MOVE_RELATIONS
+from .text.normalize import lower_key, nfc
 
 #: trigger phrase (NFC, lowercase) -> event class; SPEC.md "Decided cases" fixes several of these
 TRIGGER_LEXICON: dict[str, str] = {
@@ -78,13 +78,13 @@ def find_triggers(text: str, start: int, end: int) -> list[Trigger]:
     """Trigger words in `text[start:end]`, offsets into `text`. Matching is done on the NFC form;
     the offsets are mapped back so NFD input still gets offsets into the original string."""
     piece = text[start:end]
-    nfc = unicodedata.normalize("NFC", piece)
-    if nfc == piece:
+    composed = nfc(piece)
+    if composed == piece:
         return [Trigger(start + m.start(), start + m.end(), text[start + m.start():start + m.end()])
                 for m in _TRIGGER_RE.finditer(piece)]
     # map NFC offsets back to the original by normalising prefixes (rare path: NFD input)
     triggers = []
-    for m in _TRIGGER_RE.finditer(nfc):
+    for m in _TRIGGER_RE.finditer(composed):
         s = _nfc_to_original(piece, m.start())
         e = _nfc_to_original(piece, m.end())
         triggers.append(Trigger(start + s, start + e, text[start + s:start + e]))
@@ -93,7 +93,7 @@ def find_triggers(text: str, start: int, end: int) -> list[Trigger]:
 
 def _nfc_to_original(piece: str, nfc_offset: int) -> int:
     for i in range(len(piece) + 1):
-        if len(unicodedata.normalize("NFC", piece[:i])) >= nfc_offset:
+        if len(nfc(piece[:i])) >= nfc_offset:
             return i
     return len(piece)
 
@@ -101,7 +101,7 @@ def _nfc_to_original(piece: str, nfc_offset: int) -> int:
 def trigger_class(trigger: Optional[Trigger]) -> str:
     if trigger is None:
         return "OTHER"
-    return TRIGGER_LEXICON.get(unicodedata.normalize("NFC", trigger.text).lower(), "OTHER")
+    return TRIGGER_LEXICON.get(lower_key(trigger.text), "OTHER")
 
 
 TriggerSource = Callable[[str, int, int], list[Trigger]]

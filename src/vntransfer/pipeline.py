@@ -9,22 +9,24 @@ import json
 import logging
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Optional, Union
 
 import torch
 
 from . import __version__
-from .batching import Example, candidate_pairs, collate, pair_features
-from .decoding import (attach_admin_words, decode_entities, drop_initial_pieces, join_split_spans, mend_word_splits,
-                       snap_to_words, trim_punctuation, whole_member_titles)
-from .document import Document, Entity, Relation, Trigger
+from .model.batching import Example, candidate_pairs, collate, pair_features
+from .decoding.repairs import (attach_admin_words, drop_initial_pieces, join_split_spans, mend_word_splits, snap_to_words,
+                               trim_punctuation, whole_member_titles)
+from .decoding.spans import Span, decode_entities, resolve_overlaps
+from .decoding.triggers import decode_triggers
+from .annotation.document import Document, Entity, Relation, Trigger
 from .events import assemble_events
-from .model import RELATION_LABELS, TAGS, TransferExtractorModel
-from .schema import ENTITY_TYPES, TRIGGER_TAGS
-from .tensors import WordEncoder
-from .words import segment_words, segmenter_info
+from .model.network import TransferExtractorModel
+from .schema import ENTITY_TYPES, RELATION_LABELS, TAGS, TRIGGER_TAGS
+from .model.tensors import WordEncoder
+from .text.words import segment_words, segmenter_info
 
 logger = logging.getLogger(__name__)
 
@@ -66,12 +68,12 @@ class ExtractorSettings:
     stride: int = 32
     segment: bool = True
     relation_threshold: float = 0.5
-    #: boundary repairs applied after tagging, in this order (decoding.py; each is measured in the README)
+    #: boundary repairs applied after tagging, in this order (decoding/repairs.py; each is measured in the README)
     repairs: tuple[str, ...] = ("punctuation", "word_splits", "word_edges", "initial_words", "member_titles", "admin_words",
                                 "split_names")
     #: a move for which the trigger head found no trigger takes a trigger word of the lexicon in its sentence
     trigger_lexicon_fallback: bool = True
-    #: how words are spelled for the encoder (spelling.py); models saved without it read the text as written
+    #: how words are spelled for the encoder (text/normalize.py, `respell`); models saved without it read the text as written
     spelling: str = "as_written"
     extra: dict = field(default_factory=dict)
 
@@ -137,8 +139,8 @@ class Extractor:
             if not text.strip():
                 docs.append(Document(ident, text))
                 continue
-            entities: list[tuple[int, int, str, float]] = []  # start, end, type, score
-            relations: list[tuple[int, int, str, float]] = []  # head idx, tail idx (into entities)
+            entities: list[Entity] = []  # in sentence order; ids are given by _document
+            relations: list[tuple[int, int, str, float]] = []  # head idx, tail idx (into entities), label, score
             triggers: Optional[list[tuple[Trigger, str]]] = [] if self.model.trigger_head is not None else None
             for item in doc_items:
                 base = len(entities)
@@ -169,12 +171,11 @@ class Extractor:
             averaged = _merge_windows(probs, examples, item_rows, n)
             if trigger_probs is not None:
                 tags = _merge_windows(trigger_probs, examples, item_rows, n).argmax(-1).tolist()
-                for first, last, cls in decode_triggers(tags, sentence.words, sentence.syllables):
-                    start, end = sentence.syllables[first].start, sentence.syllables[last].end
-                    item.triggers.append((Trigger(start, end, text[start:end]), cls))
+                for t in decode_triggers(tags, sentence.words, sentence.syllables):
+                    start, end = sentence.syllables[t.first].start, sentence.syllables[t.last].end
+                    item.triggers.append((Trigger(start, end, text[start:end]), t.type))
             spans = self._repaired_spans(averaged, sentence)
-            item.entities = [(sentence.syllables[first].start, sentence.syllables[last].end, ENTITY_TYPES[t], score)
-                             for first, last, t, score in spans]
+            item.entities = [_entity(text, sentence, s) for s in spans]
             pairs.extend((item, a, b, f) for a, b, f in _relation_candidates(examples, item_rows, spans))
         if not pairs:
             return
@@ -184,7 +185,7 @@ class Extractor:
             if lab != 0 and sc >= self.settings.relation_threshold:
                 item.relations.append((a, b, RELATION_LABELS[lab], sc))
 
-    def _repaired_spans(self, averaged: torch.Tensor, sentence) -> list[tuple[int, int, int, float]]:
+    def _repaired_spans(self, averaged: torch.Tensor, sentence) -> list[Span]:
         """Decoded entity spans of a sentence after the boundary repairs of the settings, overlaps resolved."""
         spans = decode_entities(averaged)
         repairs = self.settings.repairs
@@ -204,13 +205,14 @@ class Extractor:
             spans = join_split_spans(spans, sentence.syllables)
         return resolve_overlaps(spans)
 
-    def _document(self, ident, text, entities, relations, sentences, triggers=None) -> Document:
-        order = sorted(range(len(entities)), key=lambda i: (entities[i][0], -entities[i][1]))
+    def _document(self, ident, text, entities: list[Entity], relations, sentences, triggers=None) -> Document:
+        """The document of a text from its entities (ids not yet given, in sentence order) and relations
+        (head index, tail index into `entities`, label, score): ids in reading order, then the events."""
+        order = sorted(range(len(entities)), key=lambda i: (entities[i].start, -entities[i].end))
         new_id = {old: f"T{n}" for n, old in enumerate(order, start=1)}
-        ents = tuple(Entity(new_id[i], entities[i][2], entities[i][0], entities[i][1],
-                            text[entities[i][0]:entities[i][1]], entities[i][3]) for i in order)
+        ents = tuple(replace(entities[i], id=new_id[i]) for i in order)
         rels = tuple(Relation(f"R{n}", lab, new_id[h], new_id[t], sc)
-                     for n, (h, t, lab, sc) in enumerate(sorted(relations, key=lambda r: (entities[r[0]][0], entities[r[1]][0])), 1))
+                     for n, (h, t, lab, sc) in enumerate(sorted(relations, key=lambda r: (entities[r[0]].start, entities[r[1]].start)), 1))
         doc = Document(ident, text, ents, rels)
         move_scores: dict[str, float] = {}
         for r in rels:
@@ -223,7 +225,7 @@ class Extractor:
     # -- Hugging Face -------------------------------------------------------------------------
     def hf_config(self):
         """This extractor's `VntransferConfig` (what `save` writes as config.json)."""
-        from .configuration_vntransfer import VntransferConfig
+        from .model.configuration_vntransfer import VntransferConfig
 
         m = self.model
         return VntransferConfig(
@@ -235,7 +237,7 @@ class Extractor:
 
     def hf_model(self):
         """The network as a `VntransferModel` (shares this extractor's weights): `save_pretrained`, `push_to_hub`..."""
-        from .modeling_vntransfer import VntransferModel
+        from .model.modeling_vntransfer import VntransferModel
 
         return VntransferModel.from_extractor(self.model, self.hf_config())
 
@@ -297,7 +299,7 @@ class Extractor:
                 "weights_sha256": file_sha256(tmp / WEIGHTS),
             }
             (tmp / SETTINGS).write_text(json.dumps(settings, ensure_ascii=False, indent=1), encoding="utf-8")
-            from .card import write_model_card
+            from .model.card import write_model_card
 
             write_model_card(tmp)
             os.chmod(tmp, 0o755)  # mkdtemp makes it private
@@ -340,13 +342,21 @@ class _SentenceItem:
     triggers: list = field(default_factory=list)
 
 
-def _relation_candidates(examples: list[Example], rows: list[int], spans) -> list[tuple[int, int, list[int]]]:
+def _entity(text: str, sentence, span: Span) -> Entity:
+    """The entity of a decoded span: character offsets into `text` (its id is given by `Extractor._document`)."""
+    start, end = sentence.syllables[span.first].start, sentence.syllables[span.last].end
+    return Entity("", span.type, start, end, text[start:end], span.score)
+
+
+def _relation_candidates(examples: list[Example], rows: list[int], spans: list[Span]) -> list[tuple[int, int, list[int]]]:
     """(head, tail, relation features) for each ordered pair of a sentence's spans that some relation
-    admits, read in the first of its windows (`rows`) that holds both spans."""
+    admits, read in the first of its windows (`rows`) that holds both spans. The relation head reads a span
+    as (first, last, type index) local to the window (`batching.candidate_pairs`, `pair_features`)."""
     done, out = set(), []
     for k in rows:
         w = examples[k].window
-        inside = [(i, (f - w.first, l - w.first, t)) for i, (f, l, t, _) in enumerate(spans) if f >= w.first and l <= w.last]
+        inside = [(i, (s.first - w.first, s.last - w.first, s.type_index)) for i, s in enumerate(spans)
+                  if s.first >= w.first and s.last <= w.last]
         local = [e for _, e in inside]
         for a, b in candidate_pairs(local):
             key = (inside[a][0], inside[b][0])
@@ -379,71 +389,6 @@ def looks_undiacritised(text: str) -> bool:
     return sum(map(str.isalpha, _ASCII.sub("", text))) < 0.01 * letters
 
 
-def resolve_overlaps(spans: list[tuple[int, int, int, float]]) -> list[tuple[int, int, int, float]]:
-    """Spans that SPEC.md allows together: a LOCALITY may sit inside a BODY; nothing else overlaps, and a
-    span has one type. A BODY that a LOCALITY runs past ([Đảng ủy xã] + [xã Đinh Thanh]) grows over it
-    (the place ends the body's name); of any other conflicting spans the surer one stays."""
-    body, place = ENTITY_TYPES.index("BODY"), ENTITY_TYPES.index("LOCALITY")
-    grown = []
-    for f, l, t, sc in spans:
-        if t == body:
-            for f2, l2, t2, _ in spans:
-                if t2 == place and f < f2 <= l < l2:
-                    l = l2
-        grown.append((f, l, t, sc))
-    kept: list[tuple[int, int, int, float]] = []
-    for span in sorted(grown, key=lambda x: -x[3]):
-        if all(span[1] < other[0] or other[1] < span[0] or _nested(span, other, body, place) for other in kept):
-            kept.append(span)
-    return [s for s in grown if s in kept]
-
-
-def _nested(a, b, body: int, place: int) -> bool:
-    """Two overlapping spans that SPEC.md allows: a LOCALITY within a BODY, on fewer syllables."""
-    if (a[0], a[1]) == (b[0], b[1]):
-        return False
-    inner, outer = (a, b) if a[2] == place else (b, a)
-    return inner[2] == place and outer[2] == body and outer[0] <= inner[0] and inner[1] <= outer[1]
-
-
-def decode_triggers(tags: list[int], words=None, syllables=None) -> list[tuple[int, int, str]]:
-    """Trigger-head tags (indices into TRIGGER_TAGS) -> (first, last, event class) syllable spans. An I-
-    tag continues a span of its class, else it opens one (the argmax may miss a B-). With the sentence's
-    segmented `words`, a span grows to the whole words it touches over lowercase syllables: a trigger is a
-    verb, and the head may tag only the first syllable of "luân_chuyển" or "trúng_cử" (but the segmenter's
-    "bầu_PGS" gives no "bầu PGS")."""
-    spans: list[list] = []
-    for k, tag in enumerate(tags):
-        label = TRIGGER_TAGS[tag]
-        if label == "O":
-            continue
-        prefix, cls = label.split("-", 1)
-        if prefix == "I" and spans and spans[-1][1] == k - 1 and spans[-1][2] == cls:
-            spans[-1][1] = k
-        else:
-            spans.append([k, k, cls])
-    if words:
-        def verbal(i: int) -> bool:
-            return syllables is None or (syllables[i].text.isalpha() and syllables[i].text.islower())
-
-        for span in spans:
-            for w in words:
-                if w.first <= span[0] <= w.last:
-                    while span[0] > w.first and verbal(span[0] - 1):
-                        span[0] -= 1
-                if w.first <= span[1] <= w.last:
-                    while span[1] < w.last and verbal(span[1] + 1):
-                        span[1] += 1
-        merged: list[list] = []
-        for span in spans:  # pieces of one word joined
-            if merged and span[0] <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], span[1])
-            else:
-                merged.append(span)
-        spans = merged
-    return [tuple(s) for s in spans]
-
-
 def file_sha256(path: Union[str, Path]) -> str:
     import hashlib
 
@@ -474,7 +419,7 @@ def load(path: Union[str, Path, None] = None) -> Extractor:
     hf_layout = config_data.get("model_type") == "vntransfer"
     hf_config = None
     if hf_layout:
-        from .configuration_vntransfer import VntransferConfig
+        from .model.configuration_vntransfer import VntransferConfig
 
         try:
             hf_config = VntransferConfig.from_pretrained(directory)

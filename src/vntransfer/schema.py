@@ -1,4 +1,5 @@
-"""The label inventory of SPEC.md, in one place: every other module reads it from here."""
+"""The label inventory of SPEC.md, in one place: every other module reads it from here (entity, relation and
+event types, and the label lists of the model's heads built from them)."""
 from __future__ import annotations
 
 ENTITY_TYPES: tuple[str, ...] = ("PERSON", "POSITION", "BODY", "LOCALITY")
@@ -24,6 +25,13 @@ EVENT_TYPES: tuple[str, ...] = (
 #: per-syllable tags of the trigger head: O, then B-/I- for each event class (the class of a trigger
 #: word is the type of the events it governs)
 TRIGGER_TAGS: tuple[str, ...] = ("O", *(f"{p}-{c}" for c in EVENT_TYPES for p in "BI"))
+
+#: per-syllable tags of each entity type layer of the entity head (one O/B/I layer per type, so a
+#: LOCALITY can sit inside a BODY)
+TAGS: tuple[str, ...] = ("O", "B", "I")
+
+#: labels of the relation head: no relation, then the relation types
+RELATION_LABELS: tuple[str, ...] = ("NONE", *RELATION_TYPES)
 
 #: the only nesting SPEC.md allows: (inner type, outer type)
 ALLOWED_NESTING: frozenset[tuple[str, str]] = frozenset({("LOCALITY", "BODY")})

@@ -1,0 +1,1 @@
+"""Scoring predictions against gold: metrics, baselines, reports."""

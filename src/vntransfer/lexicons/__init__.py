@@ -1,0 +1,1 @@
+"""The lexicon data files and their readers (name, post and body lists, unit registries, gazetteer)."""

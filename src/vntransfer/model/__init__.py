@@ -1,0 +1,1 @@
+"""Words -> tensors -> scores: encoding, batching, the network and its Hugging Face classes."""

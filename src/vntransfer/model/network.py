@@ -1,0 +1,120 @@
+"""Tensors -> scores: a transformer encoder with an entity head and a relation head.
+
+* Entity head: per entity type, O/B/I logits for every syllable (one tag layer per type, so a
+  LOCALITY can sit inside a BODY).
+* Trigger head (optional): per syllable, O or B-/I- of an event class (schema.TRIGGER_TAGS), trained
+  on the gold events' trigger words, so triggers are found in context rather than looked up.
+* Relation head: for each ordered pair of entities whose types some relation admits, logits over
+  NONE + the relation types; types SPEC.md does not allow for the pair are masked out.
+"""
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+from ..lexicons.gazetteer import N_GAZETTEER_FEATURES
+from ..schema import ENTITY_TYPES, RELATION_LABELS, TAGS, TRIGGER_TAGS, relation_types_for
+from .tensors import N_SYLLABLE_KINDS
+
+DISTANCE_BUCKETS = (0, 1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 64)
+
+
+def distance_bucket(d: int) -> int:
+    d = abs(d)
+    return max(i for i, b in enumerate(DISTANCE_BUCKETS) if d >= b)
+
+
+def allowed_label_mask() -> torch.Tensor:
+    """(n_types, n_types, n_labels) boolean: which relation labels a (head type, tail type) admits."""
+    n = len(ENTITY_TYPES)
+    mask = torch.zeros(n, n, len(RELATION_LABELS), dtype=torch.bool)
+    mask[:, :, 0] = True
+    for i, h in enumerate(ENTITY_TYPES):
+        for j, t in enumerate(ENTITY_TYPES):
+            for r in relation_types_for(h, t):
+                mask[i, j, RELATION_LABELS.index(r)] = True
+    return mask
+
+
+class TransferExtractorModel(nn.Module):
+    def __init__(self, encoder: nn.Module, dropout: float = 0.1, type_dim: int = 16, distance_dim: int = 16,
+                 gazetteer: bool = False, context_layer: bool = False, trigger_head: bool = False):
+        super().__init__()
+        self.encoder = encoder
+        hidden = encoder.config.hidden_size
+        self.options = {"gazetteer": gazetteer, "context_layer": context_layer, "trigger_head": trigger_head}
+        self.kind_embedding = nn.Embedding(N_SYLLABLE_KINDS, hidden)
+        # gazetteer hints (lexicons/gazetteer.py) added to each syllable's state
+        self.gazetteer_embedding = nn.Embedding(N_GAZETTEER_FEATURES, hidden) if gazetteer else None
+        # a BiLSTM over the syllables (flair-style) sees the kinds and hints of the neighbours
+        self.context = nn.LSTM(hidden, hidden // 2, batch_first=True, bidirectional=True) if context_layer else None
+        self.dropout = nn.Dropout(dropout)
+        self.entity_head = nn.Linear(hidden, len(ENTITY_TYPES) * len(TAGS))
+        self.trigger_head = nn.Linear(hidden, len(TRIGGER_TAGS)) if trigger_head else None
+        self.type_embedding = nn.Embedding(len(ENTITY_TYPES), type_dim)
+        self.distance_embedding = nn.Embedding(len(DISTANCE_BUCKETS), distance_dim)
+        self.relation_head = nn.Sequential(
+            nn.Linear(3 * hidden + 2 * type_dim + distance_dim, hidden),
+            nn.GELU(),
+            nn.Dropout(dropout),
+            nn.Linear(hidden, len(RELATION_LABELS)),
+        )
+        self.register_buffer("label_mask", allowed_label_mask(), persistent=False)
+
+    def syllable_states(self, input_ids, attention_mask, syllable_token, syllable_kind,
+                        syllable_gazetteer=None, syllable_mask=None) -> torch.Tensor:
+        """(batch, syllables, hidden): the representing sub-token's state plus the slot embedding (and
+        the gazetteer hint), read in context by the BiLSTM when the model has one."""
+        hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+        index = syllable_token.unsqueeze(-1).expand(-1, -1, hidden.size(-1))
+        states = torch.gather(hidden, 1, index) + self.kind_embedding(syllable_kind)
+        if self.gazetteer_embedding is not None and syllable_gazetteer is not None:
+            states = states + self.gazetteer_embedding(syllable_gazetteer)
+        if self.context is not None:
+            if syllable_mask is None:
+                lengths = torch.full((states.size(0),), states.size(1), dtype=torch.long)
+            else:
+                lengths = syllable_mask.sum(1).clamp(min=1).cpu()
+            packed = pack_padded_sequence(states, lengths, batch_first=True, enforce_sorted=False)
+            context, _ = self.context(packed)
+            context, _ = pad_packed_sequence(context, batch_first=True, total_length=states.size(1))
+            states = states + context
+        return self.dropout(states)
+
+    def entity_logits(self, states: torch.Tensor) -> torch.Tensor:
+        """(batch, syllables, entity types, tags)"""
+        b, s, _ = states.shape
+        return self.entity_head(states).view(b, s, len(ENTITY_TYPES), len(TAGS))
+
+    def trigger_logits(self, states: torch.Tensor) -> torch.Tensor | None:
+        """(batch, syllables, trigger tags), or None for a model without a trigger head"""
+        return None if self.trigger_head is None else self.trigger_head(states)
+
+    def relation_logits(self, states: torch.Tensor, pairs: torch.Tensor) -> torch.Tensor:
+        """pairs: (P, 8) long = batch, head first, head last, tail first, tail last, head type,
+        tail type, distance bucket (syllable indices inclusive). Returns (P, labels), masked."""
+        if pairs.numel() == 0:
+            return states.new_zeros(0, len(RELATION_LABELS))
+        seq = torch.arange(states.size(1), device=states.device)
+
+        def pool(batch, first, last):
+            inside = (seq[None, :] >= first[:, None]) & (seq[None, :] <= last[:, None])
+            x = states[batch].masked_fill(~inside[..., None], -1e4).max(dim=1).values
+            return torch.where(inside.any(1, keepdim=True), x, torch.zeros_like(x))
+
+        b = pairs[:, 0]
+        head = pool(b, pairs[:, 1], pairs[:, 2])
+        tail = pool(b, pairs[:, 3], pairs[:, 4])
+        lo = torch.minimum(pairs[:, 2], pairs[:, 4]) + 1
+        hi = torch.maximum(pairs[:, 1], pairs[:, 3]) - 1
+        between = pool(b, lo, hi)
+        features = torch.cat([
+            head, tail, between,
+            self.type_embedding(pairs[:, 5]), self.type_embedding(pairs[:, 6]),
+            self.distance_embedding(pairs[:, 7]),
+        ], dim=-1)
+        logits = self.relation_head(features)
+        allowed = self.label_mask[pairs[:, 5], pairs[:, 6]]
+        return logits.masked_fill(~allowed, -1e4)

@@ -1,0 +1,1 @@
+"""Serving predictions: the HTTP service and its page, corpus prediction on Ray Data."""

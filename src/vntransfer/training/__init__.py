@@ -1,0 +1,1 @@
+"""Training the extractor: the training loop, masked-LM pretraining, cross-validation."""
