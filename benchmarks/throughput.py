@@ -123,6 +123,44 @@ def run_ray(texts: list[str], syllables: int, model: str | None, workers: list[i
     return out
 
 
+def plain_child(model: str | None, min_syllables: int, batch_size: int) -> None:
+    """One plain process (no Ray), one torch thread, caches off as in the Ray workers: prints its syllables/s."""
+    import torch
+
+    torch.set_num_threads(1)
+    import vntransfer.text.words as words
+    from vntransfer.pipeline import load
+    from vntransfer.text import segmenter
+    from vntransfer.text.syllables import split_syllables
+
+    words._word_sizes = words._word_sizes.__wrapped__
+    texts = corpus(min_syllables)
+    extractor = load(model)
+    fast = segmenter.load()
+    if fast is not None:
+        fast.pair, fast.triple = fast._pair, fast._triple
+    extractor.predict(texts[0][:200])
+    t0 = time.perf_counter()
+    extractor.predict_many(texts, batch_size=batch_size)
+    print(json.dumps({"syllables_per_s": sum(len(split_syllables(t)) for t in texts) / (time.perf_counter() - t0)}))
+
+
+def run_plain(model: str | None, min_syllables: int, batch_size: int, n: int) -> dict:
+    """The ceiling for n Ray workers: one plain one-thread process alone, then n of them side by side."""
+    import subprocess
+
+    cmd = [sys.executable, __file__, "--plain-child", "--syllables", str(min_syllables), "--batch-size", str(batch_size)]
+    cmd += ["--model", model] if model else []
+
+    def together(k: int) -> list[float]:
+        procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True) for _ in range(k)]
+        return [json.loads(p.communicate()[0].strip().splitlines()[-1])["syllables_per_s"] for p in procs]
+
+    alone, side = together(1)[0], together(n)
+    return {"processes": n, "alone_syllables_per_s": alone, "each_syllables_per_s": side,
+            "speedup": sum(side) / alone}
+
+
 def run(model: str | None, min_syllables: int, batch_size: int, profile: bool, workers: int = 2,
         shard_size: int = 16) -> dict:
     from vntransfer.text.syllables import split_syllables
@@ -151,6 +189,7 @@ def run(model: str | None, min_syllables: int, batch_size: int, profile: bool, w
     assert len(docs) == len(texts)
 
     ray_runs = run_ray(texts, syllables, model, sorted({1, workers}), batch_size, shard_size) if workers else {}
+    plain = run_plain(model, min_syllables, batch_size, workers) if workers > 1 else None
 
     from underthesea import ner
 
@@ -170,6 +209,8 @@ def run(model: str | None, min_syllables: int, batch_size: int, profile: bool, w
         "underthesea_ner": {"seconds": ref_s, "syllables_per_s": syllables / ref_s},
         "speedup_vs_underthesea_ner": ref_s / ours_s,
     }
+    if plain:
+        result["plain_processes"] = plain
     if ray_runs:
         result["ray"] = ray_runs
         result["ray_speedup"] = {n: r["syllables_per_s"] / ray_runs["1"]["syllables_per_s"] for n, r in ray_runs.items()}
@@ -196,6 +237,11 @@ def readme_table(results: dict) -> str:
     if runs:
         lines.append("| speed ratio to 1 Ray worker | – | " + " | ".join(
             f"{results['ray_speedup'][str(r['workers'])]:.2f}×" for r in runs) + " | – |")
+        plain = results.get("plain_processes")
+        if plain:
+            lines.append(f"| without Ray: {plain['processes']} plain one-thread processes side by side, ratio to one "
+                         "alone | – | 1.00× | " + " | ".join(f"{plain['speedup']:.2f}×" if r["workers"] == plain["processes"]
+                                                           else "–" for r in runs[1:]) + " | – |")
         lines.append("| job start (Ray, actors, model loading; once per job) | – | " + " | ".join(
             f"{r['startup_s']:.1f} s" for r in runs) + " | – |")
     lines += [
@@ -264,9 +310,14 @@ def main() -> int:
     p.add_argument("--price-per-core-hour", type=float, default=PRICE_PER_CORE_HOUR,
                    help="docs/scale.md: assumed price of one CPU core for an hour, in dollars (an input, not a quote)")
     p.add_argument("--cluster-cores", type=int, default=CLUSTER_CORES, help="docs/scale.md: cores of the cluster in the estimate")
+    p.add_argument("--plain-child", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--readme", action="store_true", help="only write README's performance table from results.json")
     p.add_argument("--out", default=str(RESULTS))
     a = p.parse_args()
+    if a.plain_child:
+        sys.path.insert(0, str(ROOT / "src"))
+        plain_child(a.model, a.syllables, a.batch_size)
+        return 0
     if a.readme:
         sys.path.insert(0, str(ROOT / "src"))
         from vntransfer.evaluation.report import update_readme
@@ -280,7 +331,7 @@ def main() -> int:
     result = run(a.model, a.syllables, a.batch_size, a.profile, a.workers, a.shard_size)
     # other benchmarks keep their own keys in the same file: replace only this one's
     previous = json.loads(Path(a.out).read_text(encoding="utf-8")) if Path(a.out).is_file() else {}
-    kept = {k: v for k, v in previous.items() if k not in ("ray", "ray_speedup", "profile")}
+    kept = {k: v for k, v in previous.items() if k not in ("ray", "ray_speedup", "profile", "plain_processes")}
     Path(a.out).write_text(json.dumps({**kept, **result}, ensure_ascii=False, indent=1), encoding="utf-8")
     print(readme_table(result))
     return 0

@@ -39,10 +39,10 @@ def main() -> int:
     sys.path.insert(0, str(ROOT / "src"))
     import torch
 
-    from vntransfer.batching import document_examples
-    from vntransfer.corpus import load_documents
-    from vntransfer.segmenting import segmented_texts
-    from vntransfer.training import TrainingArguments, epoch_order, train
+    from vntransfer.model.batching import document_examples
+    from vntransfer.annotation.corpus import load_documents
+    from vntransfer.text.segmenting import segmented_texts
+    from vntransfer.training.trainer import TrainingArguments, epoch_order, train
 
     config = json.loads((ROOT / a.config).read_text(encoding="utf-8"))
     docs = load_documents([str(ROOT / x) for x in config["extra_train"]])

@@ -116,7 +116,7 @@ def test_in_memory_training_returns_the_best_dev_epoch_not_the_last(tmp_path, mo
 def test_epoch_order_groups_lengths_and_keeps_every_example_once():
     import random
 
-    from vntransfer.training import epoch_order
+    from vntransfer.training.trainer import epoch_order
 
     rng = random.Random(0)
     lengths = [rng.choice([5, 8, 12, 30, 60, 100]) + rng.randint(0, 4) for _ in range(1000)]
