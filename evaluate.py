@@ -95,6 +95,10 @@ def main() -> int:
             base_docs = load_documents([f for src in sources for f in (
                 top_level_files([src]) if Path(src).is_dir() and any(Path(src).glob("*.json")) else [src])])
             base_docs = [d for d in base_docs if d.id not in {x.id for x in docs}]
+            missing = [s for s in a.baseline_train if s not in sources]
+            print(f"lexicon baseline: learns from {len(base_docs)} documents of {', '.join(sources) or 'nothing'}"
+                  + (f"; missing {', '.join(missing)} (`make data` makes the generated corpus), so its scores differ "
+                     "from README's" if missing else ""), file=sys.stderr)
             baselines = {name: make(base_docs) for name, make in default_baselines().items()}
         report = evaluate_model(docs, lambda ds: extractor.predict_many([d.text for d in ds], ids=[d.id for d in ds]),
                                 name="vntransfer", bootstrap=a.bootstrap, baselines=baselines,

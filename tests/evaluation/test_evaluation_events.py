@@ -64,9 +64,11 @@ def test_evaluate_py_on_a_jsonl_set_with_baselines(tmp_path, tiny_model_dir):
                               for k, m in enumerate((LIST, ELECTION, PASSIVE))) + "\n", encoding="utf-8")
     out = tmp_path / "report"
     run = subprocess.run([sys.executable, "evaluate.py", "--model", str(tiny_model_dir), "--data", str(data), "--out", str(out),
-                          "--bootstrap", "20", "--baseline-train", "annotations"],
+                          "--bootstrap", "20", "--baseline-train", "annotations", "data/not-made.jsonl"],
                          cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stderr
+    # a baseline source that is not there is named: the lexicon baseline's scores depend on what it learns from
+    assert "lexicon baseline: learns from 5 documents of annotations; missing data/not-made.jsonl" in run.stderr
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert report["kind"] == "heldout" and report["documents"] == ["d0", "d1", "d2"]
     assert list(report["systems"]) == ["vntransfer", "underthesea ner", "lexicon + rules"]
