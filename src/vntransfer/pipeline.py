@@ -17,8 +17,7 @@ import torch
 
 from . import __version__
 from .model.batching import Example, candidate_pairs, collate, pair_features
-from .decoding.repairs import (attach_admin_words, drop_initial_pieces, join_split_spans, mend_word_splits, snap_to_words,
-                               trim_punctuation, whole_member_titles)
+from .decoding.repairs import apply_repairs, check_repairs
 from .decoding.spans import Span, decode_entities, resolve_overlaps
 from .decoding.triggers import decode_triggers
 from .annotation.document import Document, Entity, Relation, Trigger
@@ -187,22 +186,7 @@ class Extractor:
 
     def _repaired_spans(self, averaged: torch.Tensor, sentence) -> list[Span]:
         """Decoded entity spans of a sentence after the boundary repairs of the settings, overlaps resolved."""
-        spans = decode_entities(averaged)
-        repairs = self.settings.repairs
-        if "punctuation" in repairs:
-            spans = trim_punctuation(spans, sentence.syllables)
-        if "word_splits" in repairs:
-            spans = mend_word_splits(spans, averaged, sentence.words)
-        if "word_edges" in repairs:
-            spans = snap_to_words(spans, sentence.words, len(sentence.syllables), sentence.syllables)
-        if "initial_words" in repairs:
-            spans = drop_initial_pieces(spans, sentence.words, sentence.syllables)
-        if "member_titles" in repairs:
-            spans = whole_member_titles(spans, sentence.syllables)
-        if "admin_words" in repairs:
-            spans = attach_admin_words(spans, sentence.syllables)
-        if "split_names" in repairs:
-            spans = join_split_spans(spans, sentence.syllables)
+        spans = apply_repairs(decode_entities(averaged), self.settings.repairs, sentence, averaged)
         return resolve_overlaps(spans)
 
     def _document(self, ident, text, entities: list[Entity], relations, sentences, triggers=None) -> Document:
@@ -487,7 +471,7 @@ def _settings_from(settings: dict) -> ExtractorSettings:
     """ExtractorSettings from saved settings: the known fields, the rest (training record...) as `extra`."""
     settings = dict(settings)
     if "repairs" in settings:
-        settings["repairs"] = tuple(settings["repairs"])
+        settings["repairs"] = check_repairs(settings["repairs"])
     return ExtractorSettings(**{k: settings[k] for k in SETTING_NAMES if k in settings},
                              extra={k: v for k, v in settings.items() if k not in SETTING_NAMES})
 

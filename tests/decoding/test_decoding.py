@@ -255,3 +255,29 @@ def test_a_modifier_tagged_inside_the_titles_word_is_not_mended_into_it():
     p = _probs(5, [(LOC, 0, "B"), (pos, 1, "B"), (pos, 2, "I"), (BODY, 3, "B"), (BODY, 4, "I")])
     out = mend_word_splits(decode_entities(p), p, _words(3, 2))
     assert [(s.first, s.last, s.type) for s in out] == [(1, 2, pos), (3, 4, BODY)]
+
+
+def test_repairs_are_named_in_one_registry_and_an_unknown_name_is_refused(tmp_path, tiny_model_dir):
+    import json
+    import shutil
+
+    from vntransfer.decoding.repairs import REPAIRS, apply_repairs, check_repairs
+    from vntransfer.pipeline import ExtractorSettings, load
+
+    assert tuple(REPAIRS) == ExtractorSettings().repairs  # the shipped order is the registry's order
+    with pytest.raises(ValueError, match="'tidy'"):
+        check_repairs(("punctuation", "tidy"))
+    # the order the settings list them in does not matter: REPAIRS' order runs
+    syl = split_syllables("xã Tân Lập .")
+    sentence = type("S", (), {"syllables": syl, "words": _words(1, 1, 1, 1)})()
+    spans = [Span(1, 3, "LOCALITY", 0.9)]
+    probs = _probs(len(syl), [])
+    assert (apply_repairs(spans, ("admin_words", "punctuation"), sentence, probs)
+            == apply_repairs(spans, ("punctuation", "admin_words"), sentence, probs) == [Span(0, 2, "LOCALITY", 0.9)])
+    # a model folder naming an unknown repair is refused on load, with the name
+    bad = shutil.copytree(tiny_model_dir, tmp_path / "bad")
+    settings = json.loads((bad / "vntransfer.json").read_text())
+    settings["repairs"] = ["punctuation", "tidy"]
+    (bad / "vntransfer.json").write_text(json.dumps(settings))
+    with pytest.raises(Exception, match="tidy"):
+        load(bad)

@@ -1,5 +1,5 @@
-"""Spans -> repaired spans: the repairs that follow from SPEC.md's boundary rules and from word segmentation, applied in the order `ExtractorSettings.repairs`
-lists them: punctuation trimmed from span edges (`trim_punctuation`), spans cut inside one segmented
+"""Spans -> repaired spans: the repairs that follow from SPEC.md's boundary rules and from word segmentation, those
+`ExtractorSettings.repairs` names, run in the order of `REPAIRS`: punctuation trimmed from span edges (`trim_punctuation`), spans cut inside one segmented
 word mended (`mend_word_splits`), edges inside a word grown to the word's edge (`snap_to_words`), the
 capitalised head of a sentence's first word dropped (`drop_initial_pieces`), "Tỉnh" + [ủy viên] made
 one title (`whole_member_titles`), an administrative word joined to the LOCALITY it precedes
@@ -250,3 +250,34 @@ def drop_initial_pieces(spans: list[Span], words, syllables) -> list[Span]:
             continue
         out.append(c)
     return out
+
+
+#: the repairs by the names `ExtractorSettings.repairs` uses, in the order they run whatever order the settings
+#: list them in; each takes the spans of one sentence (its syllables, words and averaged tag probabilities)
+REPAIRS = {
+    "punctuation": lambda spans, sentence, probs: trim_punctuation(spans, sentence.syllables),
+    "word_splits": lambda spans, sentence, probs: mend_word_splits(spans, probs, sentence.words),
+    "word_edges": lambda spans, sentence, probs: snap_to_words(spans, sentence.words, len(sentence.syllables),
+                                                               sentence.syllables),
+    "initial_words": lambda spans, sentence, probs: drop_initial_pieces(spans, sentence.words, sentence.syllables),
+    "member_titles": lambda spans, sentence, probs: whole_member_titles(spans, sentence.syllables),
+    "admin_words": lambda spans, sentence, probs: attach_admin_words(spans, sentence.syllables),
+    "split_names": lambda spans, sentence, probs: join_split_spans(spans, sentence.syllables),
+}
+
+
+def check_repairs(names) -> tuple[str, ...]:
+    """The names as a tuple, or ValueError naming those that are no repair (a model folder's settings, a config)."""
+    unknown = [n for n in names if n not in REPAIRS]
+    if unknown:
+        raise ValueError(f"unknown repair(s) {', '.join(map(repr, unknown))}; known: {', '.join(REPAIRS)}")
+    return tuple(names)
+
+
+def apply_repairs(spans: list[Span], names, sentence, probs: torch.Tensor) -> list[Span]:
+    """The spans after the named repairs, run in REPAIRS' order."""
+    check_repairs(names)
+    for name, repair in REPAIRS.items():
+        if name in names:
+            spans = repair(spans, sentence, probs)
+    return spans
