@@ -68,10 +68,15 @@ def profile_stages(extractor, texts: list[str]) -> dict:
 
 
 def _no_segmentation_cache() -> None:
-    """Run in every Ray worker process: the corpus repeats the seeds, so the cache would flatter the rate."""
+    """The corpus repeats the seeds, so caches would flatter the rate: the per-sentence word cache and the
+    segmenter's caches of token pairs and triples off. Run in every measured process (single, plain, Ray worker)."""
     import vntransfer.text.words as words
+    from vntransfer.text import segmenter
 
-    words._word_sizes = words._word_sizes.__wrapped__
+    words._word_sizes = getattr(words._word_sizes, "__wrapped__", words._word_sizes)
+    fast = segmenter.load()
+    if fast is not None:
+        fast.pair, fast.triple = fast._pair, fast._triple
 
 
 def run_ray(texts: list[str], syllables: int, model: str | None, workers: list[int], batch_size: int,
@@ -128,17 +133,12 @@ def plain_child(model: str | None, min_syllables: int, batch_size: int) -> None:
     import torch
 
     torch.set_num_threads(1)
-    import vntransfer.text.words as words
     from vntransfer.pipeline import load
-    from vntransfer.text import segmenter
     from vntransfer.text.syllables import split_syllables
 
-    words._word_sizes = words._word_sizes.__wrapped__
     texts = corpus(min_syllables)
     extractor = load(model)
-    fast = segmenter.load()
-    if fast is not None:
-        fast.pair, fast.triple = fast._pair, fast._triple
+    _no_segmentation_cache()
     extractor.predict(texts[0][:200])
     t0 = time.perf_counter()
     extractor.predict_many(texts, batch_size=batch_size)
@@ -165,10 +165,6 @@ def run(model: str | None, min_syllables: int, batch_size: int, profile: bool, w
         shard_size: int = 16) -> dict:
     from vntransfer.text.syllables import split_syllables
 
-    import vntransfer.text.words as words
-
-    # the corpus repeats the seeds: turn off the segmentation cache so every repeat is segmented again
-    words._word_sizes = words._word_sizes.__wrapped__
     texts = corpus(min_syllables)
     syllables = sum(len(split_syllables(t)) for t in texts)
     t0 = time.perf_counter()
@@ -176,11 +172,7 @@ def run(model: str | None, min_syllables: int, batch_size: int, profile: bool, w
 
     extractor = load(model)
     load_s = time.perf_counter() - t0
-    from vntransfer.text import segmenter
-
-    fast = segmenter.load()
-    if fast is not None:  # the corpus repeats the seeds: the segmenter's caches of token pairs and triples off
-        fast.pair, fast.triple = fast._pair, fast._triple
+    _no_segmentation_cache()
     extractor.predict(texts[0][:200])  # warm-up: lazy imports and the segmenter's model
     t0 = time.perf_counter()
     docs = extractor.predict_many(texts, batch_size=batch_size)
