@@ -46,7 +46,7 @@ def test_overfit_save_reload_predicts_gold_exactly(overfit_model):
         assert (model_dir / name).is_file(), name
     settings = json.loads((model_dir / "vntransfer.json").read_text())
     assert settings["segmenter"]["name"] == "underthesea.word_tokenize" and settings["package_version"]
-    assert settings["model"] == {"gazetteer": True, "context_layer": True, "trigger_head": True}
+    assert settings["model"] == {"gazetteer": True, "context_layer": True, "trigger_head": True, "crf": False}
     training = settings["training"]
     # Millisecond resolution: a tiny epoch on a fast machine takes well under 0.1 s and must not read as 0.
     assert all(r["seconds"] > 0 for r in training["history"])
@@ -168,3 +168,31 @@ def test_resume_after_a_crash_continues_from_the_checkpoint(tmp_path, monkeypatc
     assert [h["epoch"] for h in history] == [1, 2, 3]
     assert calls == [1, 2, 3]  # epoch 1 was not trained twice
     assert not (tmp_path / "ck").exists()
+
+
+def test_crf_head_overfits_saves_reloads_and_decodes_across_windows(tmp_path):
+    """The CRF entity head (`crf=True`): trained on the tiny set it predicts the gold spans after reload,
+    also when short windows cut every sentence in pieces (emissions merged over windows, one Viterbi path)."""
+    docs = overfit_documents()
+    encoder = make_phobert_style_encoder(tmp_path / "tiny-phobert", [d.text for d in docs], hidden=64, layers=2)
+    args = TrainingArguments(train=[], dev=[], encoder=str(encoder), output_dir=str(tmp_path / "model"),
+                             checkpoint_dir=str(tmp_path / "ckpt"), epochs=60, batch_size=2, learning_rate=3e-3,
+                             warmup_ratio=0.05, progress=False, seed=1, crf=True)
+    _, history = train(args, train_docs=docs, dev_docs=[])
+    assert history[-1]["loss"] < history[0]["loss"] / 5
+    settings = json.loads((tmp_path / "model" / "vntransfer.json").read_text())
+    assert settings["model"]["crf"] is True
+    extractor = load(tmp_path / "model")
+    assert extractor.model.crf is not None
+    for gold in docs:
+        pred = extractor.predict(gold.text, id=gold.id)
+        assert _keys(pred)[0] == _keys(gold)[0], gold.id
+        assert all(e.score is not None and 0 < e.score <= 1.0001 for e in pred.entities)
+    from vntransfer.model.tensors import WordEncoder
+    from vntransfer.text.words import segment_words
+
+    extractor.encoder = WordEncoder(extractor.tokenizer, 24, 8, extractor.settings.spelling)
+    sentence = segment_words(docs[0].text)[0]
+    assert len(extractor.encoder.windows(sentence, 0)) > 1
+    for gold in docs:  # the windows' emissions merged, one valid path per layer: a valid document
+        assert validate_document(extractor.predict(gold.text, id=gold.id)) == []

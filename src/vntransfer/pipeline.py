@@ -160,20 +160,19 @@ class Extractor:
         tensors = {k: v.to(device) for k, v in collate(examples, self.tokenizer.pad_token_id, with_gold=False).items()}
         states = self.model.syllable_states(tensors["input_ids"], tensors["attention_mask"], tensors["syllable_token"],
                                             tensors["syllable_kind"], tensors["syllable_gazetteer"], tensors["syllable_mask"])
-        probs = self.model.entity_logits(states).softmax(-1)
+        tag_probs, best_tags = self._tag_scores(self.model.entity_logits(states), examples, rows, batch)
         trigger_logits = self.model.trigger_logits(states)
         trigger_probs = None if trigger_logits is None else trigger_logits.softmax(-1)
         pairs: list[tuple[_SentenceItem, int, int, list[int]]] = []  # item, head, tail (into its spans), features
-        for item, item_rows in zip(batch, rows):
+        for item, item_rows, averaged, best in zip(batch, rows, tag_probs, best_tags):
             sentence, text = item.sentence, texts[item.document]
             n = len(sentence.syllables)
-            averaged = _merge_windows(probs, examples, item_rows, n)
             if trigger_probs is not None:
                 tags = _merge_windows(trigger_probs, examples, item_rows, n).argmax(-1).tolist()
                 for t in decode_triggers(tags, sentence.words, sentence.syllables):
                     start, end = sentence.syllables[t.first].start, sentence.syllables[t.last].end
                     item.triggers.append((Trigger(start, end, text[start:end]), t.type))
-            spans = self._repaired_spans(averaged, sentence)
+            spans = self._repaired_spans(averaged, sentence, best)
             item.entities = [_entity(text, sentence, s) for s in spans]
             pairs.extend((item, a, b, f) for a, b, f in _relation_candidates(examples, item_rows, spans))
         if not pairs:
@@ -184,9 +183,29 @@ class Extractor:
             if lab != 0 and sc >= self.settings.relation_threshold:
                 item.relations.append((a, b, RELATION_LABELS[lab], sc))
 
-    def _repaired_spans(self, averaged: torch.Tensor, sentence) -> list[Span]:
-        """Decoded entity spans of a sentence after the boundary repairs of the settings, overlaps resolved."""
-        spans = apply_repairs(decode_entities(averaged), self.settings.repairs, sentence, averaged)
+    def _tag_scores(self, logits: torch.Tensor, examples: list[Example], rows: list[list[int]],
+                    batch: list["_SentenceItem"]) -> tuple[list[torch.Tensor], list[Optional[torch.Tensor]]]:
+        """Per sentence of the batch: (syllables, types, tags) tag probabilities over the whole sentence, and the
+        chosen tags (syllables, types) or None for the argmax of the probabilities. Without a CRF the
+        windows' softmaxes are averaged; with one the windows' emissions are averaged and the CRF gives the
+        posterior marginals and the Viterbi path of each whole sentence (all sentences of the batch at once)."""
+        lengths = [len(item.sentence.syllables) for item in batch]
+        crf = self.model.crf
+        if crf is None:
+            probs = logits.softmax(-1)
+            return [_merge_windows(probs, examples, r, n) for r, n in zip(rows, lengths)], [None] * len(batch)
+        emissions = logits.new_zeros(len(batch), max(lengths), *logits.shape[2:])
+        mask = torch.zeros(len(batch), max(lengths), dtype=torch.bool, device=logits.device)
+        for k, (r, n) in enumerate(zip(rows, lengths)):
+            emissions[k, :n] = _merge_windows(logits, examples, r, n)
+            mask[k, :n] = True
+        marginals, best = crf.marginals(emissions, mask), crf.viterbi(emissions, mask)
+        return [marginals[k, :n] for k, n in enumerate(lengths)], [best[k, :n] for k, n in enumerate(lengths)]
+
+    def _repaired_spans(self, averaged: torch.Tensor, sentence, best: Optional[torch.Tensor] = None) -> list[Span]:
+        """Decoded entity spans of a sentence (of the tags `best`, else of the argmax of the tag probabilities
+        `averaged`) after the boundary repairs of the settings, overlaps resolved."""
+        spans = apply_repairs(decode_entities(averaged, best), self.settings.repairs, sentence, averaged)
         return resolve_overlaps(spans)
 
     def _document(self, ident, text, entities: list[Entity], relations, sentences, triggers=None) -> Document:
@@ -443,7 +462,8 @@ def load(path: Union[str, Path, None] = None) -> Extractor:
                                           "distance_dim": hf_config.distance_dim}
     model = TransferExtractorModel(AutoModel.from_config(encoder_config), gazetteer=bool(options.get("gazetteer")),
                                    context_layer=bool(options.get("context_layer")),
-                                   trigger_head=bool(options.get("trigger_head")), **shape)
+                                   trigger_head=bool(options.get("trigger_head")), crf=bool(options.get("crf")),
+                                   **shape)
     try:
         state = load_file(str(directory / WEIGHTS))
     except (SafetensorError, OSError) as exc:

@@ -50,10 +50,11 @@ def in_order(spans: Iterable[Span]) -> list[Span]:
     return sorted(spans, key=Span.sort_key)
 
 
-def decode_entities(probs: torch.Tensor) -> list[Span]:
-    """probs: (syllables, types, tags). Spans of the argmax tags of each type layer, scored by the mean
-    probability of their tags; of conflicting spans the higher-scoring one is kept."""
-    best = probs.argmax(-1)
+def decode_entities(probs: torch.Tensor, best: Optional[torch.Tensor] = None) -> list[Span]:
+    """probs: (syllables, types, tags). Spans of the tags `best` (syllables, types), a CRF's Viterbi path, or
+    else of the argmax tags of each type layer, scored by the mean probability of their tags; of conflicting
+    spans the higher-scoring one is kept."""
+    best = probs.argmax(-1) if best is None else best
     candidates = []
     for t, name in enumerate(ENTITY_TYPES):
         tags = [("O" if k == 0 else f"{TAGS[k]}-{name}") for k in best[:, t].tolist()]

@@ -62,6 +62,7 @@ def model_card(settings: dict, hf_layout: bool = True) -> str:
         "",
         f"A transformer encoder ({_encoder_sentence(args, training)}) with, per syllable, one O/B/I tag layer "
         "per entity type (a LOCALITY may sit inside a BODY)"
+        + (", decoded by a linear-chain CRF per layer" if options.get("crf") else "")
         + (", a trigger head over the event classes" if options.get("trigger_head") else "")
         + (", gazetteer hints" if options.get("gazetteer") else "")
         + (" and a BiLSTM over the syllables" if options.get("context_layer") else "")

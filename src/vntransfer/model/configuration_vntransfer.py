@@ -25,7 +25,7 @@ class VntransferConfig(PretrainedConfig):
     model_type = "vntransfer"
 
     def __init__(self, encoder=None, entity_types=None, tags=None, trigger_labels=None, relation_labels=None,
-                 gazetteer: bool = False, context_layer: bool = False, trigger_head: bool = False,
+                 gazetteer: bool = False, context_layer: bool = False, trigger_head: bool = False, crf: bool = False,
                  dropout: float = 0.1, type_dim: int = 16, distance_dim: int = 16,
                  segmenter: Optional[dict] = None, package_version: Optional[str] = None,
                  extractor_settings: Optional[dict] = None, **kwargs):
@@ -40,6 +40,7 @@ class VntransferConfig(PretrainedConfig):
         self.trigger_labels = list(trigger_labels or TRIGGER_TAGS)
         self.relation_labels = list(relation_labels or RELATION_LABELS)
         self.gazetteer, self.context_layer, self.trigger_head = bool(gazetteer), bool(context_layer), bool(trigger_head)
+        self.crf = bool(crf)
         self.dropout, self.type_dim, self.distance_dim = dropout, type_dim, distance_dim
         self.segmenter = segmenter or {"name": "none"}
         self.package_version = package_version
@@ -52,4 +53,4 @@ class VntransferConfig(PretrainedConfig):
 
     @property
     def model_options(self) -> dict:
-        return {"gazetteer": self.gazetteer, "context_layer": self.context_layer, "trigger_head": self.trigger_head}
+        return {"gazetteer": self.gazetteer, "context_layer": self.context_layer, "trigger_head": self.trigger_head, "crf": self.crf}

@@ -1,7 +1,8 @@
 """Tensors -> scores: a transformer encoder with an entity head and a relation head.
 
 * Entity head: per entity type, O/B/I logits for every syllable (one tag layer per type, so a
-  LOCALITY can sit inside a BODY).
+  LOCALITY can sit inside a BODY); with `crf`, the logits are the emissions of a linear-chain CRF per type
+  layer (`model/crf.py`: trained on whole tag paths, decoded by Viterbi), else independent softmaxes.
 * Trigger head (optional): per syllable, O or B-/I- of an event class (schema.TRIGGER_TAGS), trained
   on the gold events' trigger words, so triggers are found in context rather than looked up.
 * Relation head: for each ordered pair of entities whose types some relation admits, logits over
@@ -16,6 +17,7 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from ..lexicons.gazetteer import N_GAZETTEER_FEATURES
 from ..schema import ENTITY_TYPES, RELATION_LABELS, TAGS, TRIGGER_TAGS, relation_types_for
+from .crf import TagCRF
 from .tensors import N_SYLLABLE_KINDS
 
 DISTANCE_BUCKETS = (0, 1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 64)
@@ -40,11 +42,12 @@ def allowed_label_mask() -> torch.Tensor:
 
 class TransferExtractorModel(nn.Module):
     def __init__(self, encoder: nn.Module, dropout: float = 0.1, type_dim: int = 16, distance_dim: int = 16,
-                 gazetteer: bool = False, context_layer: bool = False, trigger_head: bool = False):
+                 gazetteer: bool = False, context_layer: bool = False, trigger_head: bool = False,
+                 crf: bool = False):
         super().__init__()
         self.encoder = encoder
         hidden = encoder.config.hidden_size
-        self.options = {"gazetteer": gazetteer, "context_layer": context_layer, "trigger_head": trigger_head}
+        self.options = {"gazetteer": gazetteer, "context_layer": context_layer, "trigger_head": trigger_head, "crf": crf}
         self.kind_embedding = nn.Embedding(N_SYLLABLE_KINDS, hidden)
         # gazetteer hints (lexicons/gazetteer.py) added to each syllable's state
         self.gazetteer_embedding = nn.Embedding(N_GAZETTEER_FEATURES, hidden) if gazetteer else None
@@ -52,6 +55,7 @@ class TransferExtractorModel(nn.Module):
         self.context = nn.LSTM(hidden, hidden // 2, batch_first=True, bidirectional=True) if context_layer else None
         self.dropout = nn.Dropout(dropout)
         self.entity_head = nn.Linear(hidden, len(ENTITY_TYPES) * len(TAGS))
+        self.crf = TagCRF(len(ENTITY_TYPES)) if crf else None
         self.trigger_head = nn.Linear(hidden, len(TRIGGER_TAGS)) if trigger_head else None
         self.type_embedding = nn.Embedding(len(ENTITY_TYPES), type_dim)
         self.distance_embedding = nn.Embedding(len(DISTANCE_BUCKETS), distance_dim)
@@ -87,6 +91,14 @@ class TransferExtractorModel(nn.Module):
         """(batch, syllables, entity types, tags)"""
         b, s, _ = states.shape
         return self.entity_head(states).view(b, s, len(ENTITY_TYPES), len(TAGS))
+
+    def entity_loss(self, states: torch.Tensor, tags: torch.Tensor, syllable_mask: torch.Tensor) -> torch.Tensor:
+        """Per-tag loss of the gold tags (batch, syllables, types; -100 on padding): the CRF's negative
+        log-likelihood of the gold paths, or the cross-entropy of independent tags."""
+        logits = self.entity_logits(states)
+        if self.crf is None:
+            return nn.functional.cross_entropy(logits.reshape(-1, logits.size(-1)), tags.reshape(-1), ignore_index=-100)
+        return self.crf.neg_log_likelihood(logits, tags, syllable_mask.bool() & (tags[..., 0] != -100))
 
     def trigger_logits(self, states: torch.Tensor) -> torch.Tensor | None:
         """(batch, syllables, trigger tags), or None for a model without a trigger head"""

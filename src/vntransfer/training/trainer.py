@@ -82,6 +82,9 @@ class TrainingArguments:
                 "kept dev40 event-argument F1 0.881 against 0.923 for shuffled batches (one seed each)"})
     gazetteer_dropout: float = field(default=0.3, metadata={"help": "share of training windows whose gazetteer hints are hidden"})
     context_layer: bool = field(default=True, metadata={"help": "a BiLSTM over the syllable states before the heads"})
+    crf: bool = field(default=False, metadata={
+        "help": "entity head: a linear-chain CRF per type layer (trained on whole tag paths, Viterbi-decoded) instead "
+                "of an independent softmax per syllable"})
     trigger_head: bool = field(default=True, metadata={
         "help": "learn event trigger words and their class from the gold events (else: the trigger lexicon)"})
 
@@ -179,7 +182,7 @@ def train(args: TrainingArguments, train_docs: Optional[list[Document]] = None,
         raise ValueError("no training documents")
     encoder, tokenizer, pretrained = build_encoder(args, [d.text for d in train_docs + extra_docs])
     model = TransferExtractorModel(encoder, gazetteer=args.gazetteer, context_layer=args.context_layer,
-                                   trigger_head=args.trigger_head)
+                                   trigger_head=args.trigger_head, crf=args.crf)
     settings = ExtractorSettings(max_length=args.max_length, stride=args.stride, segment=args.segment, spelling=args.spelling)
     extractor = Extractor(model, tokenizer, settings)
     # segmented through datasets' on-disk cache (text/segmenting.py): runs and folds over the same texts segment them once
@@ -322,8 +325,7 @@ def optimizer_step(loss: torch.Tensor, model, optimizer, scheduler, accelerator=
 def training_loss(model: TransferExtractorModel, batch: dict) -> torch.Tensor:
     states = model.syllable_states(batch["input_ids"], batch["attention_mask"], batch["syllable_token"],
                                    batch["syllable_kind"], batch.get("syllable_gazetteer"), batch["syllable_mask"])
-    logits = model.entity_logits(states)
-    loss = F.cross_entropy(logits.reshape(-1, logits.size(-1)), batch["tags"].reshape(-1), ignore_index=-100)
+    loss = model.entity_loss(states, batch["tags"], batch["syllable_mask"])
     triggers = model.trigger_logits(states)
     if triggers is not None and "trigger_tags" in batch:
         loss = loss + F.cross_entropy(triggers.reshape(-1, triggers.size(-1)), batch["trigger_tags"].reshape(-1),

@@ -1,0 +1,133 @@
+"""Emissions -> tag sequences: a linear-chain CRF over the O/B/I tags of each entity-type layer, in the manner
+of flair's `SequenceTagger(use_crf=True)`, one transition matrix per type (a LOCALITY layer can run inside a
+BODY layer, so each layer is its own chain).
+
+Training maximises the log-likelihood of the gold tag paths (`neg_log_likelihood`, the forward algorithm);
+prediction takes the best path of each layer (`viterbi`) and, for span scores and the repairs that weigh types
+against each other, each syllable's posterior tag probabilities (`marginals`, forward-backward). "I" may not
+follow "O" (IOB2), and a sentence does not open with "I"; a training window cut out of a long sentence may, so
+the opening constraint is applied where whole sentences are decoded (`allow_open_i=False`).
+"""
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from ..schema import TAGS
+
+_O, _B, _I = TAGS.index("O"), TAGS.index("B"), TAGS.index("I")
+#: a transition no path may take (finite, so that sums and gradients stay defined)
+FORBIDDEN = -1e4
+
+
+def _allowed_transitions() -> torch.Tensor:
+    allowed = torch.ones(len(TAGS), len(TAGS), dtype=torch.bool)
+    allowed[_O, _I] = False
+    return allowed
+
+
+class TagCRF(nn.Module):
+    """One linear chain per entity-type layer: `transitions[l, a, b]` scores tag b after tag a in layer l,
+    `start[l, t]` a sequence that opens with t. Emissions: (batch, length, layers, tags); mask: (batch,
+    length) booleans, True on real syllables (a prefix of each row)."""
+
+    def __init__(self, n_layers: int, n_tags: int = len(TAGS)):
+        super().__init__()
+        self.n_layers, self.n_tags = n_layers, n_tags
+        self.transitions = nn.Parameter(torch.zeros(n_layers, n_tags, n_tags))
+        self.start = nn.Parameter(torch.zeros(n_layers, n_tags))
+        self.register_buffer("allowed", _allowed_transitions(), persistent=False)
+
+    def _transitions(self) -> torch.Tensor:
+        return self.transitions.masked_fill(~self.allowed, FORBIDDEN)
+
+    def _start(self, allow_open_i: bool) -> torch.Tensor:
+        if allow_open_i:
+            return self.start
+        return self.start.masked_fill(torch.arange(self.n_tags, device=self.start.device) == _I, FORBIDDEN)
+
+    def _flat(self, emissions: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(batch * layers, length, tags) emissions and the mask repeated per layer."""
+        b, s, l, t = emissions.shape
+        return emissions.permute(0, 2, 1, 3).reshape(b * l, s, t), mask.repeat_interleave(l, dim=0)
+
+    def _alphas(self, emissions: torch.Tensor, mask: torch.Tensor, allow_open_i: bool) -> list[torch.Tensor]:
+        """Forward log-scores per position: list of (batch * layers, tags); padded positions repeat the last."""
+        b, s, l, t = emissions.shape
+        em, m = self._flat(emissions, mask)
+        trans = self._transitions().repeat(b, 1, 1)  # (b*l, t, t)
+        alpha = self._start(allow_open_i).repeat(b, 1) + em[:, 0]
+        alphas = [alpha]
+        for i in range(1, s):
+            nxt = torch.logsumexp(alpha.unsqueeze(2) + trans, dim=1) + em[:, i]
+            alpha = torch.where(m[:, i:i + 1], nxt, alpha)
+            alphas.append(alpha)
+        return alphas
+
+    def log_partition(self, emissions: torch.Tensor, mask: torch.Tensor, allow_open_i: bool = True) -> torch.Tensor:
+        """(batch, layers): log of the summed scores of every tag path."""
+        b, _, l, _ = emissions.shape
+        return torch.logsumexp(self._alphas(emissions, mask, allow_open_i)[-1], dim=-1).view(b, l)
+
+    def path_score(self, emissions: torch.Tensor, tags: torch.Tensor, mask: torch.Tensor,
+                   allow_open_i: bool = True) -> torch.Tensor:
+        """(batch, layers): score of the given tag paths (tags: (batch, length, layers); padding ignored)."""
+        b, s, l, t = emissions.shape
+        em, m = self._flat(emissions, mask)
+        tg = tags.permute(0, 2, 1).reshape(b * l, s).clamp(min=0)
+        layer = torch.arange(l, device=tags.device).repeat(b)
+        score = self._start(allow_open_i)[layer, tg[:, 0]] + em[:, 0].gather(1, tg[:, :1]).squeeze(1)
+        trans = self._transitions()
+        for i in range(1, s):
+            step = trans[layer, tg[:, i - 1], tg[:, i]] + em[:, i].gather(1, tg[:, i:i + 1]).squeeze(1)
+            score = score + step * m[:, i]
+        return score.view(b, l)
+
+    def neg_log_likelihood(self, emissions: torch.Tensor, tags: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        """-log p(gold path) summed over sequences and layers, divided by the number of real (syllable, layer)
+        places: a per-tag loss on the scale of the cross-entropy of independent tags."""
+        places = mask.sum() * emissions.size(2)
+        if not bool(places):
+            return emissions.sum() * 0.0
+        nll = self.log_partition(emissions, mask) - self.path_score(emissions, tags, mask)
+        return nll.sum() / places
+
+    def marginals(self, emissions: torch.Tensor, mask: torch.Tensor, allow_open_i: bool = False) -> torch.Tensor:
+        """(batch, length, layers, tags): posterior probability of each tag at each syllable (0 on padding)."""
+        b, s, l, t = emissions.shape
+        em, m = self._flat(emissions, mask)
+        alphas = self._alphas(emissions, mask, allow_open_i)
+        trans = self._transitions().repeat(b, 1, 1)
+        beta = em.new_zeros(b * l, t)
+        betas = [beta]
+        for i in range(s - 1, 0, -1):
+            prev = torch.logsumexp(trans + (em[:, i] + beta).unsqueeze(1), dim=2)
+            beta = torch.where(m[:, i:i + 1], prev, beta)
+            betas.append(beta)
+        betas.reverse()
+        log_z = torch.logsumexp(alphas[-1], dim=-1, keepdim=True)
+        post = torch.stack([(a + bt - log_z).exp() for a, bt in zip(alphas, betas)], dim=1)  # (b*l, s, t)
+        post = post * m.unsqueeze(-1)
+        return post.view(b, l, s, t).permute(0, 2, 1, 3)
+
+    def viterbi(self, emissions: torch.Tensor, mask: torch.Tensor, allow_open_i: bool = False) -> torch.Tensor:
+        """(batch, length, layers) tag indices: the best path of each layer of each sequence (padding: the last
+        real tag repeated)."""
+        b, s, l, t = emissions.shape
+        em, m = self._flat(emissions, mask)
+        trans = self._transitions().repeat(b, 1, 1)  # (b*l, from, to)
+        score = self._start(allow_open_i).repeat(b, 1) + em[:, 0]
+        keep = torch.arange(t, device=emissions.device).expand(b * l, t)
+        back = []
+        for i in range(1, s):
+            best_score, best = (score.unsqueeze(2) + trans).max(dim=1)
+            real = m[:, i:i + 1]
+            score = torch.where(real, best_score + em[:, i], score)
+            back.append(torch.where(real, best, keep))
+        last = score.argmax(-1)
+        path = [last]
+        for best in reversed(back):
+            last = best.gather(1, last.unsqueeze(1)).squeeze(1)
+            path.append(last)
+        path.reverse()
+        return torch.stack(path, dim=1).view(b, l, s).permute(0, 2, 1)
