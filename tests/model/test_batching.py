@@ -67,3 +67,26 @@ def _window(n: int):
     from vntransfer.model.tensors import Window
 
     return Window(0, 0, n - 1, tuple(range(n + 2)), tuple(range(1, n + 1)), (0,) * n, (0,) * n)
+
+
+def test_perturbed_relation_pairs_move_one_edge_by_one_syllable_and_keep_the_label():
+    import random
+
+    from vntransfer.model.batching import Example, collate, perturbed
+    from vntransfer.model.tensors import Window
+
+    rng = random.Random(0)
+    for _ in range(200):
+        f, l, t = perturbed((2, 4, 1), 6, rng)
+        assert t == 1 and 0 <= f <= l < 6 and abs(f - 2) + abs(l - 4) == 1
+    assert perturbed((0, 0, 1), 1, rng) is None  # a one-syllable window: nothing to move
+    window = Window(0, 0, 5, list(range(8)), list(range(1, 7)), [0] * 6, [0] * 6)
+    x = Example(window, None, [[0] * 4 for _ in range(6)], [(0, 1, 0), (3, 4, 1)], {(0, 1): 1}, [0] * 6)
+    plain = collate([x], 0)
+    assert plain["pairs"].shape[0] == 1 and plain["relation_labels"].tolist() == [1]
+    every = collate([x], 0, perturb=1.0, rng=random.Random(1))
+    assert every["relation_labels"].tolist() == [1, 1]
+    gold, moved = every["pairs"].tolist()
+    assert gold == plain["pairs"].tolist()[0]
+    edges = [abs(a - b) for a, b in zip(gold[1:5], moved[1:5])]
+    assert sorted(edges) == [0, 0, 0, 1] and moved[5:7] == gold[5:7]

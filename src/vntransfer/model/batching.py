@@ -1,6 +1,7 @@
 """Documents -> training examples and padded batches (one example per encoder window)."""
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
@@ -94,7 +95,24 @@ def document_examples(doc: Document, encoder: WordEncoder, segment: bool = True,
     return examples
 
 
-def collate(examples: list[Example], pad_id: int, with_gold: bool = True) -> dict[str, torch.Tensor]:
+def perturbed(span: tuple[int, int, int], n_syllables: int, rng: random.Random) -> Optional[tuple[int, int, int]]:
+    """The span with one edge moved by one syllable (grown or shrunk, inside the window), as a decoder that
+    misses a boundary gives it; None when no such move keeps a span."""
+    first, last, t = span
+    moves = [(first + d, last) for d in (-1, 1)] + [(first, last + d) for d in (-1, 1)]
+    moves = [(f, l) for f, l in moves if 0 <= f <= l < n_syllables]
+    if not moves:
+        return None
+    f, l = rng.choice(moves)
+    return f, l, t
+
+
+def collate(examples: list[Example], pad_id: int, with_gold: bool = True, perturb: float = 0.0,
+            rng: Optional[random.Random] = None) -> dict[str, torch.Tensor]:
+    """Padded tensors of the examples; with gold, also their tags, trigger tags and relation pairs. With
+    `perturb` > 0 each gold pair is also given, with that probability, once more with one of its two spans'
+    boundaries moved by a syllable (`perturbed`) and the same label, so that the relation head learns to
+    link the slightly wrong spans a decoder predicts, not only gold ones."""
     n_tok = max(len(x.window.input_ids) for x in examples)
     n_syl = max(len(x.window.syllable_token) for x in examples)
     b = len(examples)
@@ -123,9 +141,18 @@ def collate(examples: list[Example], pad_id: int, with_gold: bool = True) -> dic
                 tags[i, :len(x.tags)] = torch.tensor(x.tags)
             if x.trigger_tags:
                 trigger_tags[i, :len(x.trigger_tags)] = torch.tensor(x.trigger_tags)
+            n = len(x.window.syllable_token)
             for hi, ti in candidate_pairs(x.entities):
-                pairs.append(pair_features(i, x.entities[hi], x.entities[ti]))
-                labels.append(x.relations.get((hi, ti), 0))
+                head, tail = x.entities[hi], x.entities[ti]
+                label = x.relations.get((hi, ti), 0)
+                pairs.append(pair_features(i, head, tail))
+                labels.append(label)
+                if perturb > 0 and rng is not None and rng.random() < perturb:
+                    moved = rng.random() < 0.5
+                    head2, tail2 = (perturbed(head, n, rng), tail) if moved else (head, perturbed(tail, n, rng))
+                    if head2 is not None and tail2 is not None:
+                        pairs.append(pair_features(i, head2, tail2))
+                        labels.append(label)
         out["tags"] = tags
         out["trigger_tags"] = trigger_tags
         out["pairs"] = torch.tensor(pairs, dtype=torch.long).view(-1, 8)

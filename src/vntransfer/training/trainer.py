@@ -85,6 +85,9 @@ class TrainingArguments:
     crf: bool = field(default=False, metadata={
         "help": "entity head: a linear-chain CRF per type layer (trained on whole tag paths, Viterbi-decoded) instead "
                 "of an independent softmax per syllable"})
+    relation_perturbation: float = field(default=0.0, metadata={
+        "help": "share of gold entity pairs the relation head also sees with one span's boundary moved by a syllable "
+                "(the same label): it links the predicted spans it is applied to, not only gold ones"})
     trigger_head: bool = field(default=True, metadata={
         "help": "learn event trigger words and their class from the gold events (else: the trigger lexicon)"})
 
@@ -93,6 +96,8 @@ class TrainingArguments:
             raise ValueError("epochs and batch_size must be >= 1")
         if not 0 <= self.warmup_ratio < 1:
             raise ValueError("warmup_ratio must be in [0, 1)")
+        if not 0 <= self.relation_perturbation <= 1:
+            raise ValueError("relation_perturbation must be in [0, 1]")
         if self.max_length < 8:
             raise ValueError("max_length must be >= 8")
         from ..text.normalize import SPELLINGS
@@ -221,13 +226,15 @@ def train(args: TrainingArguments, train_docs: Optional[list[Document]] = None,
         order = epoch_order([len(x.window.input_ids) for x in examples], args.batch_size, args.seed + epoch,
                             args.group_by_length)
         losses = []
+        perturb_rng = random.Random(args.seed * 1000 + epoch)  # same pairs on a resumed epoch
         bar = _progress(range(steps_per_epoch), args.progress and main, f"epoch {epoch + 1}/{args.epochs}")
         for step in bar:
             window = order[step * args.batch_size:(step + 1) * args.batch_size]
             # this process's share of the global batch (a last batch smaller than the number of
             # processes gives some of them a window twice rather than none)
             share = window[rank::world] or [window[rank % len(window)]]
-            batch = collate([examples[i] for i in share], tokenizer.pad_token_id)
+            batch = collate([examples[i] for i in share], tokenizer.pad_token_id, perturb=args.relation_perturbation,
+                            rng=perturb_rng)
             batch = {k: v.to(accelerator.device) for k, v in batch.items()}
             if args.gazetteer_dropout > 0:  # so that context, not the lists alone, finds names
                 hidden = torch.rand(batch["syllable_gazetteer"].size(0), device=accelerator.device) < args.gazetteer_dropout
