@@ -10,7 +10,8 @@ import torch
 from vntransfer.model.batching import Example, candidate_pairs, document_examples
 from vntransfer.annotation.document import Document, Relation
 from vntransfer.schema import RELATION_LABELS, TAGS
-from vntransfer.pipeline import Extractor, ExtractorSettings, _merge_windows
+from vntransfer.pipeline import Extractor, ExtractorSettings
+from vntransfer.stages import merge_windows as _merge_windows
 from vntransfer.schema import ENTITY_TYPES
 from vntransfer.model.tensors import WordEncoder
 from vntransfer.annotation.validation import validate_document
@@ -35,6 +36,7 @@ class ScriptedModel(torch.nn.Module):
     syllable k of the window's sentence as that window sees it; relation pairs asked are recorded."""
 
     trigger_head = None
+    crf = None  # independent tags: the softmax of its log-probabilities gives them back
 
     def __init__(self, scores):
         super().__init__()

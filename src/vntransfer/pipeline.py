@@ -16,15 +16,14 @@ from typing import Callable, Iterable, Optional, Union
 import torch
 
 from . import __version__
-from .model.batching import Example, candidate_pairs, collate, pair_features
-from .decoding.repairs import apply_repairs, check_repairs
-from .decoding.spans import Span, decode_entities, resolve_overlaps
-from .decoding.triggers import decode_triggers
+from .decoding.repairs import check_repairs
+from .decoding.spans import Span
 from .annotation.document import Document, Entity, Relation, Trigger
 from .events import assemble_events
 from .model.network import TransferExtractorModel
 from .schema import ENTITY_TYPES, RELATION_LABELS, TAGS, TRIGGER_TAGS
 from .model.tensors import WordEncoder
+from .stages import SpanDecoder, link_relations, score_windows, trigger_spans
 from .text.words import segment_words, segmenter_info
 
 logger = logging.getLogger(__name__)
@@ -151,62 +150,19 @@ class Extractor:
         return docs
 
     def _predict_batch(self, batch: list["_SentenceItem"], texts: list[str]) -> None:
-        """Scores, spans, triggers and relations of a batch of sentences, written into the items."""
-        examples, rows = [], []
-        for item in batch:
-            rows.append(list(range(len(examples), len(examples) + len(item.windows))))
-            examples.extend(Example(w, item.sentence) for w in item.windows)
-        device = next(self.model.parameters(), torch.zeros(0)).device  # a GPU-trained model runs there; none: CPU
-        tensors = {k: v.to(device) for k, v in collate(examples, self.tokenizer.pad_token_id, with_gold=False).items()}
-        states = self.model.syllable_states(tensors["input_ids"], tensors["attention_mask"], tensors["syllable_token"],
-                                            tensors["syllable_kind"], tensors["syllable_gazetteer"], tensors["syllable_mask"])
-        tag_probs, best_tags = self._tag_scores(self.model.entity_logits(states), examples, rows, batch)
-        trigger_logits = self.model.trigger_logits(states)
-        trigger_probs = None if trigger_logits is None else trigger_logits.softmax(-1)
-        pairs: list[tuple[_SentenceItem, int, int, list[int]]] = []  # item, head, tail (into its spans), features
-        for item, item_rows, averaged, best in zip(batch, rows, tag_probs, best_tags):
+        """The stages (stages.py) over a batch of sentences: scores, spans and triggers, relations, written
+        into the items (entity and trigger offsets into the document's text)."""
+        scores = score_windows(self.model, self.tokenizer.pad_token_id, [(item.sentence, item.windows) for item in batch])
+        decoder = SpanDecoder(self.settings.repairs)
+        spans = [decoder(s) for s in scores.sentences]
+        links = link_relations(self.model, scores, spans, self.settings.relation_threshold)
+        for item, sentence_scores, sentence_spans, sentence_links in zip(batch, scores.sentences, spans, links):
             sentence, text = item.sentence, texts[item.document]
-            n = len(sentence.syllables)
-            if trigger_probs is not None:
-                tags = _merge_windows(trigger_probs, examples, item_rows, n).argmax(-1).tolist()
-                for t in decode_triggers(tags, sentence.words, sentence.syllables):
-                    start, end = sentence.syllables[t.first].start, sentence.syllables[t.last].end
-                    item.triggers.append((Trigger(start, end, text[start:end]), t.type))
-            spans = self._repaired_spans(averaged, sentence, best)
-            item.entities = [_entity(text, sentence, s) for s in spans]
-            pairs.extend((item, a, b, f) for a, b, f in _relation_candidates(examples, item_rows, spans))
-        if not pairs:
-            return
-        p = self.model.relation_logits(states, torch.tensor([f for *_, f in pairs], dtype=torch.long, device=device)).softmax(-1)
-        score, label = p.max(-1)
-        for (item, a, b, _), lab, sc in zip(pairs, label.tolist(), score.tolist()):
-            if lab != 0 and sc >= self.settings.relation_threshold:
-                item.relations.append((a, b, RELATION_LABELS[lab], sc))
-
-    def _tag_scores(self, logits: torch.Tensor, examples: list[Example], rows: list[list[int]],
-                    batch: list["_SentenceItem"]) -> tuple[list[torch.Tensor], list[Optional[torch.Tensor]]]:
-        """Per sentence of the batch: (syllables, types, tags) tag probabilities over the whole sentence, and the
-        chosen tags (syllables, types) or None for the argmax of the probabilities. Without a CRF the
-        windows' softmaxes are averaged; with one the windows' emissions are averaged and the CRF gives the
-        posterior marginals and the Viterbi path of each whole sentence (all sentences of the batch at once)."""
-        lengths = [len(item.sentence.syllables) for item in batch]
-        crf = self.model.crf
-        if crf is None:
-            probs = logits.softmax(-1)
-            return [_merge_windows(probs, examples, r, n) for r, n in zip(rows, lengths)], [None] * len(batch)
-        emissions = logits.new_zeros(len(batch), max(lengths), *logits.shape[2:])
-        mask = torch.zeros(len(batch), max(lengths), dtype=torch.bool, device=logits.device)
-        for k, (r, n) in enumerate(zip(rows, lengths)):
-            emissions[k, :n] = _merge_windows(logits, examples, r, n)
-            mask[k, :n] = True
-        marginals, best = crf.marginals(emissions, mask), crf.viterbi(emissions, mask)
-        return [marginals[k, :n] for k, n in enumerate(lengths)], [best[k, :n] for k, n in enumerate(lengths)]
-
-    def _repaired_spans(self, averaged: torch.Tensor, sentence, best: Optional[torch.Tensor] = None) -> list[Span]:
-        """Decoded entity spans of a sentence (of the tags `best`, else of the argmax of the tag probabilities
-        `averaged`) after the boundary repairs of the settings, overlaps resolved."""
-        spans = apply_repairs(decode_entities(averaged, best), self.settings.repairs, sentence, averaged)
-        return resolve_overlaps(spans)
+            for t in trigger_spans(sentence_scores):
+                start, end = sentence.syllables[t.first].start, sentence.syllables[t.last].end
+                item.triggers.append((Trigger(start, end, text[start:end]), t.type))
+            item.entities = [_entity(text, sentence, s) for s in sentence_spans]
+            item.relations = [(link.head, link.tail, link.label, link.score) for link in sentence_links]
 
     def _document(self, ident, text, entities: list[Entity], relations, sentences, triggers=None) -> Document:
         """The document of a text from its entities (ids not yet given, in sentence order) and relations
@@ -349,35 +305,6 @@ def _entity(text: str, sentence, span: Span) -> Entity:
     """The entity of a decoded span: character offsets into `text` (its id is given by `Extractor._document`)."""
     start, end = sentence.syllables[span.first].start, sentence.syllables[span.last].end
     return Entity("", span.type, start, end, text[start:end], span.score)
-
-
-def _relation_candidates(examples: list[Example], rows: list[int], spans: list[Span]) -> list[tuple[int, int, list[int]]]:
-    """(head, tail, relation features) for each ordered pair of a sentence's spans that some relation
-    admits, read in the first of its windows (`rows`) that holds both spans. The relation head reads a span
-    as (first, last, type index) local to the window (`batching.candidate_pairs`, `pair_features`)."""
-    done, out = set(), []
-    for k in rows:
-        w = examples[k].window
-        inside = [(i, (s.first - w.first, s.last - w.first, s.type_index)) for i, s in enumerate(spans)
-                  if s.first >= w.first and s.last <= w.last]
-        local = [e for _, e in inside]
-        for a, b in candidate_pairs(local):
-            key = (inside[a][0], inside[b][0])
-            if key not in done:
-                done.add(key)
-                out.append((key[0], key[1], pair_features(k, local[a], local[b])))
-    return out
-
-
-def _merge_windows(probs: torch.Tensor, examples: list[Example], rows: list[int], n_syllables: int) -> torch.Tensor:
-    """Per-syllable probabilities of one sentence, averaged over the windows (`rows`) that cover it."""
-    merged = probs.new_zeros((n_syllables, *probs.shape[2:]))
-    count = probs.new_zeros((n_syllables,) + (1,) * (probs.dim() - 2))
-    for k in rows:
-        w = examples[k].window
-        merged[w.first:w.last + 1] += probs[k, :w.last - w.first + 1]
-        count[w.first:w.last + 1] += 1
-    return merged / count.clamp(min=1)
 
 
 _ASCII = re.compile(r"[\x00-\x7f]+")
