@@ -104,7 +104,8 @@ def main() -> int:
                                 name="vntransfer", bootstrap=a.bootstrap, baselines=baselines,
                                 meta={"model": str(a.model), "model_package_version": meta.get("package_version"),
                                       "encoder": meta.get("training", {}).get("arguments", {}).get("encoder"),
-                                      "epochs": meta.get("training", {}).get("arguments", {}).get("epochs", "–")})
+                                      "epochs": meta.get("training", {}).get("arguments", {}).get("epochs", "–")},
+                                extractor=extractor)
     else:
         p.error("give --model DIR, --cv or --readme-from")
     markdown = write_reports(report, a.out)

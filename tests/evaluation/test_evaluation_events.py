@@ -74,6 +74,10 @@ def test_evaluate_py_on_a_jsonl_set_with_baselines(tmp_path, tiny_model_dir):
     assert list(report["systems"]) == ["vntransfer", "underthesea ner", "lexicon + rules"]
     md = (out / "report.md").read_text(encoding="utf-8")
     assert "Events by class" in md and "Events by the form" in md and "Per fold" not in md
+    # the same model decoded without each repair: one row per variant, the "no repairs" one first
+    assert list(report["repairs"])[0] == "no repairs" and len(report["repairs"]) == 1 + len(
+        json.loads((tiny_model_dir / "vntransfer.json").read_text())["repairs"])
+    assert "the same model decoded without them" in md and "| no repairs |" in md
     html = (out / "report.html").read_text(encoding="utf-8")
     assert html.lstrip().lower().startswith("<!doctype html") and "vntransfer" in html
     _assert_consistent(report, [parse_block(m, f"d{k}") for k, m in enumerate((LIST, ELECTION, PASSIVE))], md)

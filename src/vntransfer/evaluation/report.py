@@ -64,11 +64,14 @@ def report_markdown(report: dict) -> str:
             lines.append(f"| {form} | {s['events']} | {s['persons_found'] / s['events']:.3f} | "
                          f"{_f(s['arguments_found'] / s['arguments'] if s['arguments'] else None)} |")
     if report.get("repairs"):
-        lines += ["", f"Decoding repairs ({first}; the same fold models decoded without them; pooled strict F1):", "",
-                  "| decoding | entity micro-F1 | relation F1 |", "|---|---|---|",
-                  f"| all repairs (shipped) | {_f(pooled['entities']['micro']['f1'])} | {_f(pooled['relations']['strict']['micro']['f1'])} |"]
+        models = "fold models" if report.get("kind") == "cv" else "model"
+        lines += ["", f"Decoding repairs ({first}; the same {models} decoded without them; pooled strict F1):", "",
+                  "| decoding | entity micro-F1 | relation F1 | event-argument F1 |", "|---|---|---|---|",
+                  f"| all repairs (shipped) | {_f(pooled['entities']['micro']['f1'])} | "
+                  f"{_f(pooled['relations']['strict']['micro']['f1'])} | {_f(pooled['events']['arguments']['f1'])} |"]
         for name, s in report["repairs"].items():
-            lines.append(f"| {name} | {_f(s['entities']['micro']['f1'])} | {_f(s['relations']['strict']['micro']['f1'])} |")
+            lines.append(f"| {name} | {_f(s['entities']['micro']['f1'])} | {_f(s['relations']['strict']['micro']['f1'])} | "
+                         f"{_f(s['events']['arguments']['f1'])} |")
     args = report.get("arguments") or {}
     lines += ["", f"Documents: {len(docs)}; package {report['package_version']}; data hash {report['data_hash']}; "
               f"seed {report.get('seed')}; epochs {args.get('epochs', '–')}; encoder `{args.get('encoder', '–')}`. "

@@ -167,15 +167,26 @@ def _pretraining_info(encoder: str) -> Optional[dict]:
 
 def evaluate_model(docs: list[Document], predict: Callable[[list[Document]], list[Document]], name: str,
                    bootstrap: int = 1000, meta: Optional[dict] = None,
-                   baselines: Optional[dict[str, Callable[[str, str], Document]]] = None) -> dict:
+                   baselines: Optional[dict[str, Callable[[str, str], Document]]] = None,
+                   extractor=None) -> dict:
     """A report of the same shape for one trained model on an annotated set (no training), with the
-    baselines (name -> predict(text, id)) scored on the same documents."""
+    baselines (name -> predict(text, id)) scored on the same documents. With the model's `extractor`, also
+    what each decoding repair is worth: the same model decoded without any and without each in turn."""
     systems = {name: summarise(docs, predict(docs), bootstrap)}
     for base, base_predict in (baselines or {}).items():
         systems[base] = summarise(docs, [base_predict(d.text, d.id) for d in docs], bootstrap)
+    repaired = {}
+    if extractor is not None:
+        repairs = extractor.settings.repairs
+        try:
+            for variant, chosen in repair_variants(repairs).items():
+                extractor.settings.repairs = chosen
+                repaired[variant] = score_documents(docs, predict(docs))
+        finally:
+            extractor.settings.repairs = repairs
     return {"kind": "heldout", "package_version": __version__, "data_hash": data_hash(docs), "seed": None,
             "arguments": meta or {}, "documents": [d.id for d in docs], "gold": [d.to_dict() for d in docs],
-            "systems": systems}
+            "systems": systems, "repairs": repaired}
 
 
 ABLATION_METRICS = ("entity micro-F1", "entity macro-F1", "relation strict F1", "event-argument F1")
