@@ -6,6 +6,7 @@
   python evaluate.py --cv [--config CONFIG.json]     # leave-one-document-out over the seed annotations
   python evaluate.py --readme-from reports/cv/report.md   # put a report's tables into README.md
   python evaluate.py --ablation --config configs/cv.json  # what each source of training signal adds
+  python evaluate.py --decoders --config configs/default.json  # the entity decoders side by side on the dev set
 
 --cv trains on all documents but one and tests on that one, for each document, and scores the
 baselines (underthesea's NER, lexicon + rules) on the same folds. Reports: report.json, report.md and
@@ -43,18 +44,43 @@ def main() -> int:
     p.add_argument("--written", nargs="*", default=["data/written"], help="written corpus for --ablation")
     p.add_argument("--generated", nargs="*", default=["data/generated/generated.jsonl"], help="generated corpus for --ablation")
     p.add_argument("--pretrained-encoder", default="models/encoder-cv", help="encoder pretrained without the seeds, for --ablation")
+    p.add_argument("--decoders", action="store_true",
+                   help="train the shipped recipe (--config) once per entity decoder (independent softmax, CRF) and score "
+                        "each on the recipe's dev set with and without the repairs")
+    p.add_argument("--decoder-model", nargs=2, action="append", metavar=("DECODER", "DIR"), default=[],
+                   help="--decoders: a model already trained with the recipe for this decoder ('CRF' or "
+                        "'independent softmax'); its arguments are checked against the recipe")
     a = p.parse_args()
     logging.basicConfig(level=logging.WARNING)
     if a.readme_from:
         name = Path(a.readme_from)
-        marker = "ablation" if name.name.startswith("ablation") else "results" if name.parent.name == "cv" else "dev"
+        marker = "ablation" if name.name.startswith("ablation") else "decoders" if name.name.startswith("decoders") else "results" if name.parent.name == "cv" else "dev"
         update_readme("README.md", Path(a.readme_from).read_text(encoding="utf-8").rstrip("\n"), marker=marker)
         return 0
     data = Path(a.data)
-    a.out = a.out or ("reports/ablation" if a.ablation else "reports/cv" if a.cv else f"reports/{data.stem or data.name}")
+    a.out = a.out or ("reports/ablation" if a.ablation else "reports/decoders" if a.decoders else "reports/cv" if a.cv else f"reports/{data.stem or data.name}")
     if a.model and not a.cv and Path(a.out).resolve() == Path("reports/cv").resolve():
         p.error("--out reports/cv holds the cross-validation report; give another folder for --model")
     docs = load_documents(sorted(data.glob("*.json")) if data.is_dir() else [data])
+    if a.decoders:
+        from vntransfer.training.crossval import DECODERS, decoder_ablation, decoder_markdown
+
+        unknown = [name for name, _ in a.decoder_model if name not in DECODERS]
+        if unknown:
+            p.error(f"--decoder-model: unknown decoder {unknown[0]!r}; known: {', '.join(DECODERS)}")
+        args = TrainingArguments(**json.loads(Path(a.config).read_text())) if a.config else TrainingArguments()
+        args = dataclasses.replace(args, progress=False, **({"epochs": a.epochs} if a.epochs else {}))
+        dev_docs = load_documents(top_level_files(args.dev))
+        out = Path(a.out)
+        result = decoder_ablation(args, dev_docs, work_dir=str(out / "work"), models=dict(a.decoder_model))
+        markdown = decoder_markdown(result)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "decoders.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+        (out / "decoders.md").write_text(markdown + "\n", encoding="utf-8")
+        if a.update_readme:
+            update_readme("README.md", markdown, marker="decoders")
+        print(markdown)
+        return 0
     if a.ablation:
         from vntransfer.training.crossval import ablation_markdown, ablation_rows, run_ablation
 

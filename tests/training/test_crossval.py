@@ -104,3 +104,36 @@ def test_leave_one_out_bookkeeping_with_a_stub_extractor(tmp_path, monkeypatch):
     write_jsonl([docs[0]], dev_file)
     with pytest.raises(ValueError, match="development documents overlap"):
         cross_validate(docs, args, work_dir=str(tmp_path / "cv3"), extra_train=extra, baselines={})
+
+
+def test_decoder_ablation_trains_each_decoder_with_the_same_recipe_and_checks_reused_models(tmp_path, monkeypatch,
+                                                                                            tiny_model_dir):
+    import json
+
+    import vntransfer.training.crossval as cv
+    from vntransfer.pipeline import load
+
+    dev = overfit_documents()
+    recipes = []
+
+    def stub_train(args, **kwargs):
+        recipes.append(args)
+        extractor = load(tiny_model_dir)  # untrained: the rows are what it finds, scored like any model's
+        return extractor, [{"epoch": 1, "dev_score": 0.1}]
+
+    monkeypatch.setattr(cv, "train", stub_train)
+    args = TrainingArguments(train=[], dev=[], encoder="enc", epochs=2, progress=False, seed=5)
+    result = cv.decoder_ablation(args, dev, work_dir=str(tmp_path / "w"))
+    assert [r.crf for r in recipes] == [False, True]
+    assert {(r.epochs, r.seed, r.encoder) for r in recipes} == {(2, 5, "enc")}  # the same recipe but the decoder
+    assert list(result["rows"]) == ["independent softmax, repairs", "independent softmax, no repairs", "CRF, repairs",
+                                    "CRF, no repairs"]
+    md = cv.decoder_markdown(result)
+    assert "| CRF, no repairs |" in md and "2 epochs, seed 5" in md
+    # a model trained with another recipe is refused, naming the arguments that differ
+    with pytest.raises(ValueError, match="epochs"):
+        cv.decoder_ablation(args, dev, work_dir=str(tmp_path / "w2"), models={"CRF": str(tiny_model_dir)})
+    saved = {**dataclasses.asdict(args), "crf": True, "output_dir": "elsewhere"}
+    assert cv.recipe_differences(saved, dataclasses.replace(args, crf=True)) == []
+    assert cv.recipe_differences({k: v for k, v in saved.items() if k != "crf"}, dataclasses.replace(args, crf=True)) == ["crf"]
+    json.dumps(result)  # written as decoders.json
