@@ -1,6 +1,7 @@
 """train.py from a JSON config, masked-LM pretraining and the default encoder, on tiny settings."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import subprocess
@@ -12,6 +13,7 @@ from transformers import AutoModel, AutoTokenizer
 
 from vntransfer.annotation.corpus import write_document
 from vntransfer.training.pretraining import package_sentences, pretrain
+from vntransfer.training.trainer import TrainingArguments, train
 
 from ..conftest import ROOT, make_phobert_style_encoder, overfit_documents
 
@@ -128,3 +130,26 @@ def test_epoch_order_groups_lengths_and_keeps_every_example_once():
     assert sorted(grouped) == sorted(plain) == list(range(1000))
     assert grouped == epoch_order(lengths, 16, 3) and grouped != epoch_order(lengths, 16, 4)
     assert padded(grouped) < 0.6 * padded(plain)  # the point of grouping: far less padding per epoch
+
+
+def test_continued_training_from_a_saved_model_with_a_sample_of_the_extra_text(tmp_path):
+    """init_model: a base trained and saved, then trained on from its weights (the loss starts where the base
+    left it, not from scratch); extra_sample keeps a seeded sample of the extra documents; head options that
+    differ from the base's are refused before any training, naming them."""
+    from vntransfer.training.trainer import TrainingSetupError
+
+    docs = overfit_documents()
+    encoder = make_phobert_style_encoder(tmp_path / "enc", [d.text for d in docs], hidden=32, layers=1)
+    common = dict(train=[], dev=[], progress=False, seed=3, batch_size=2, learning_rate=3e-3, warmup_ratio=0.0)
+    base_args = TrainingArguments(encoder=str(encoder), output_dir=str(tmp_path / "base"),
+                                  checkpoint_dir=str(tmp_path / "c1"), epochs=12, **common)
+    _, base_history = train(base_args, train_docs=[], dev_docs=[], extra_docs=docs)
+    args = TrainingArguments(init_model=str(tmp_path / "base"), extra_sample=1, output_dir=str(tmp_path / "tuned"),
+                             checkpoint_dir=str(tmp_path / "c2"), epochs=1, **common)
+    _, history = train(args, train_docs=docs[:1], dev_docs=[], extra_docs=docs)
+    assert history[0]["loss"] < base_history[0]["loss"] / 3
+    saved = json.loads((tmp_path / "tuned" / "vntransfer.json").read_text())
+    assert saved["training"]["extra_documents"] == 1 and saved["training"]["arguments"]["init_model"] == str(tmp_path / "base")
+    with pytest.raises(TrainingSetupError, match="crf=False"):
+        train(dataclasses.replace(args, crf=True, output_dir=str(tmp_path / "t2"), checkpoint_dir=str(tmp_path / "c3")),
+              train_docs=docs, dev_docs=[])

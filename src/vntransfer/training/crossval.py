@@ -108,6 +108,14 @@ def cross_validate(docs: list[Document], args: TrainingArguments, work_dir: str 
     test_ids = {d.id for d in docs}
     if any(d.id in test_ids for d in extra_train or []):
         raise ValueError("extra training documents overlap the test documents")
+    if args.init_model:  # the folds continue from one base model: it must never have trained on a test document
+        from pathlib import Path
+
+        base = json.loads((Path(args.init_model) / "vntransfer.json").read_text(encoding="utf-8")).get("training", {})
+        seen = sorted(test_ids & set(base.get("train_documents", [])))
+        if seen:
+            raise ValueError(f"init_model {args.init_model} was trained on test documents ({', '.join(seen[:3])}): "
+                             "a base for cross-validation trains on the written and generated text only")
     # a development set (never a seed) selects each fold's epoch, as it does for the shipped model
     dev_docs = load_documents(top_level_files(args.dev)) if args.dev else []
     if any(d.id in test_ids or d.text in {t.text for t in docs} for d in dev_docs):

@@ -50,6 +50,13 @@ class TrainingArguments:
     dev: list[str] = field(default_factory=lambda: ["annotations/004_6493302f74c6b2c4.json"],
                            metadata={"help": "held-out documents evaluated after each epoch; the best epoch is kept. "
                                              "They are removed from the training set."})
+    init_model: str = field(default="", metadata={
+        "help": "a trained vntransfer model folder to continue from (its encoder, tokenizer, heads and options): e.g. "
+                "a base model trained on the written and generated text, fine-tuned here on the real documents; "
+                "its encoder is used (encoder is then ignored) and the head options must agree with it"})
+    extra_sample: int = field(default=0, metadata={
+        "help": "if > 0, train on a seeded sample of this many of the extra_train documents (with init_model: a "
+                "reminder of the base's training text, so that continued training does not forget it)"})
     encoder: str = field(default=DEFAULT_ENCODER, metadata={
         "help": "Hugging Face id or local path of the encoder (e.g. vinai/phobert-base-v2), or 'default' to build "
                 "the offline PhoBERT-style encoder from the training texts into encoder_dir"})
@@ -96,6 +103,8 @@ class TrainingArguments:
             raise ValueError("epochs and batch_size must be >= 1")
         if not 0 <= self.warmup_ratio < 1:
             raise ValueError("warmup_ratio must be in [0, 1)")
+        if self.extra_sample < 0:
+            raise ValueError("extra_sample must be >= 0")
         if not 0 <= self.relation_perturbation <= 1:
             raise ValueError("relation_perturbation must be in [0, 1]")
         if self.max_length < 8:
@@ -138,6 +147,24 @@ def build_encoder(args: TrainingArguments, texts: list[str]):
     ours = (Path(source) / "pretrained.json").exists()
     with expected_fresh_weights() if ours else contextlib.nullcontext():
         return AutoModel.from_pretrained(source), tokenizer, pretrained
+
+
+def continued_model(args: TrainingArguments):
+    """(network, tokenizer, encoder_pretrained) of the model `args.init_model`, to continue training from; its
+    head options must be those of `args` (TrainingSetupError naming those that differ)."""
+    from ..pipeline import ModelLoadError, load
+
+    try:
+        base = load(args.init_model)
+    except (ModelLoadError, OSError) as exc:
+        raise TrainingSetupError(f"init_model: {exc}") from None
+    options = base.model.options
+    differ = [k for k, v in options.items() if bool(getattr(args, k)) != bool(v)]
+    if differ:
+        raise TrainingSetupError(f"init_model {args.init_model}: its {', '.join(f'{k}={options[k]}' for k in differ)} "
+                                 "differ from these training arguments")
+    training = base.settings.extra.get("training", {})
+    return base.model.train(), base.tokenizer, bool(training.get("encoder_pretrained", True))
 
 
 def epoch_order(lengths: list[int], batch_size: int, seed: int, group_by_length: bool = True) -> list[int]:
@@ -183,11 +210,16 @@ def train(args: TrainingArguments, train_docs: Optional[list[Document]] = None,
             raise TrainingSetupError(f"extra_train {', '.join(missing)}: no such file or folder"
                                      + (" (the generated corpus is made by `make data`)" if any("generated" in m for m in missing) else ""))
         extra_docs += load_documents(args.extra_train) if args.extra_train else []
+    if args.extra_sample and len(extra_docs) > args.extra_sample:
+        extra_docs = random.Random(args.seed).sample(extra_docs, args.extra_sample)
     if not train_docs and not extra_docs:
         raise ValueError("no training documents")
-    encoder, tokenizer, pretrained = build_encoder(args, [d.text for d in train_docs + extra_docs])
-    model = TransferExtractorModel(encoder, gazetteer=args.gazetteer, context_layer=args.context_layer,
-                                   trigger_head=args.trigger_head, crf=args.crf)
+    if args.init_model:
+        model, tokenizer, pretrained = continued_model(args)
+    else:
+        encoder, tokenizer, pretrained = build_encoder(args, [d.text for d in train_docs + extra_docs])
+        model = TransferExtractorModel(encoder, gazetteer=args.gazetteer, context_layer=args.context_layer,
+                                       trigger_head=args.trigger_head, crf=args.crf)
     settings = ExtractorSettings(max_length=args.max_length, stride=args.stride, segment=args.segment, spelling=args.spelling)
     extractor = Extractor(model, tokenizer, settings)
     # segmented through datasets' on-disk cache (text/segmenting.py): runs and folds over the same texts segment them once
@@ -356,6 +388,8 @@ def _fingerprint(args: TrainingArguments, docs: list[Document]) -> str:
 
     keep = {k: v for k, v in asdict(args).items() if k not in ("resume", "progress", "output_dir", "checkpoint_dir")}
     h = hashlib.sha256(json.dumps(keep, sort_keys=True).encode())
+    if args.init_model:  # a checkpoint continues from one base: retrained, it is another run
+        h.update(Path(args.init_model, "model.safetensors").read_bytes())
     for d in docs:
         h.update(json.dumps(d.to_dict(), sort_keys=True, ensure_ascii=False).encode())
     return h.hexdigest()
