@@ -493,11 +493,26 @@ def training_markdown(model_dir: str | Path) -> str:
     scores = (f"dev entity F1 {best['dev_entity_f1']:.3f}, relation F1 {best['dev_relation_f1']:.3f}, "
               f"event-argument F1 {best['dev_event_f1']:.3f} on {dev}") if "dev_event_f1" in best else \
         f"dev entity F1 {best.get('dev_entity_f1', float('nan')):.3f} on {dev}"
-    return (f"`{model_dir}` was trained by `python train.py configs/default.json` in "
+    sample = " (a seeded sample)" if a.get("extra_sample") else ""
+    decoder = "CRF" if settings.get("model", {}).get("crf") else "independent softmax"
+    text = (f"`{model_dir}` was trained by `python train.py configs/default.json` in "
             f"{t['train_seconds'] / 60:.1f} minutes on {t['machine']['cpus']} CPUs ({len(t['history'])} epochs of "
             f"{len(t['train_documents'])} seed documents × {a['real_repeat']} + {t['extra_documents']} written and "
-            f"generated documents, batch {a['batch_size']}, learning rate {a['learning_rate']}); the epoch kept is "
-            f"{best['epoch']} ({scores})." + _pretraining_sentence(a))
+            f"generated documents{sample}, batch {a['batch_size']}, learning rate {a['learning_rate']}, {decoder} entity "
+            f"decoder); the epoch kept is {best['epoch']} ({scores}).")
+    base = Path(a.get("init_model") or "") / "vntransfer.json"
+    if a.get("init_model") and base.is_file():  # continued from a base model: say how that was trained
+        b = json.loads(base.read_text(encoding="utf-8"))["training"]
+        kept = kept_epoch(b["history"])
+        text += (f" It continued from `{a['init_model']}`, trained in {b['train_seconds'] / 60:.1f} minutes "
+                 f"({len(b['history'])} epochs of {len(b['train_documents'])} seed and {b['extra_documents']} written and "
+                 f"generated documents, learning rate {b['arguments']['learning_rate']}; kept epoch {kept['epoch']}, dev "
+                 f"entity F1 {kept.get('dev_entity_f1', float('nan')):.3f}, relation F1 "
+                 f"{kept.get('dev_relation_f1', float('nan')):.3f}, event-argument F1 "
+                 f"{kept.get('dev_event_f1', float('nan')):.3f}).") + _pretraining_sentence(b["arguments"])
+    elif not a.get("init_model"):
+        text += _pretraining_sentence(a)
+    return text
 
 
 def kept_epoch(history: list[dict]) -> dict:
