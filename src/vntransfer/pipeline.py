@@ -66,9 +66,9 @@ class ExtractorSettings:
     stride: int = 32
     segment: bool = True
     relation_threshold: float = 0.5
-    #: boundary repairs applied after tagging, in this order (decoding/repairs.py; each is measured in the README)
-    repairs: tuple[str, ...] = ("punctuation", "word_splits", "word_edges", "initial_words", "member_titles", "admin_words",
-                                "split_names")
+    #: boundary repairs SPEC.md states, applied after decoding in the registry's order (decoding/repairs.py; each is
+    #: measured in the README)
+    repairs: tuple[str, ...] = ("punctuation", "admin_words", "split_names")
     #: a move for which the trigger head found no trigger takes a trigger word of the lexicon in its sentence
     trigger_lexicon_fallback: bool = True
     #: how words are spelled for the encoder (text/normalize.py, `respell`); models saved without it read the text as written
@@ -418,7 +418,7 @@ def _settings_from(settings: dict) -> ExtractorSettings:
     """ExtractorSettings from saved settings: the known fields, the rest (training record...) as `extra`."""
     settings = dict(settings)
     if "repairs" in settings:
-        settings["repairs"] = check_repairs(settings["repairs"])
+        settings["repairs"] = check_repairs(settings["repairs"], drop_removed=True)
     return ExtractorSettings(**{k: settings[k] for k in SETTING_NAMES if k in settings},
                              extra={k: v for k, v in settings.items() if k not in SETTING_NAMES})
 

@@ -68,11 +68,6 @@ def decode_entities(probs: torch.Tensor, best: Optional[torch.Tensor] = None) ->
     return in_order(kept)
 
 
-def nestable(a: Span, b: Span) -> bool:
-    """SPEC.md lets one of the two types sit inside the other (a LOCALITY in a BODY)."""
-    return (a.type, b.type) in ALLOWED_NESTING or (b.type, a.type) in ALLOWED_NESTING
-
-
 def compatible(a: Span, b: Span) -> bool:
     """The two spans may both stand: apart, or one nested in the other as SPEC.md allows."""
     if not a.overlaps(b):
