@@ -80,8 +80,10 @@ def _no_segmentation_cache() -> None:
 
 
 def run_ray(texts: list[str], syllables: int, model: str | None, workers: list[int], batch_size: int,
-            shard_size: int) -> dict:
-    """predict-corpus on a local Ray with `max(workers)` CPUs, once per worker count, on `texts`."""
+            shard_size: int, rounds: int = 1) -> dict:
+    """predict-corpus on a local Ray with `max(workers)` CPUs, once per worker count and round (the worker counts
+    alternating, so that a slower spell of the machine falls on both), on `texts`. Per worker count: the run of
+    the median rate, with every round's rate in "rounds_syllables_per_s"."""
     import tempfile
 
     import ray
@@ -103,9 +105,10 @@ def run_ray(texts: list[str], syllables: int, model: str | None, workers: list[i
             src = Path(tmp) / "corpus.jsonl"
             src.write_text("".join(json.dumps({"id": str(i), "text": t}, ensure_ascii=False) + "\n"
                                    for i, t in enumerate(texts)), encoding="utf-8")
-            for n in workers:
+            for n in [n for _ in range(rounds) for n in workers]:
                 t0 = time.perf_counter()
-                summary = predict_corpus([src], Path(tmp) / f"out-{n}", model, workers=n, shard_size=shard_size,
+                summary = predict_corpus([src], Path(tmp) / f"out-{n}-{len(out.get(str(n), []))}", model, workers=n,
+                                         shard_size=shard_size,
                                          batch_size=batch_size, progress=False)
                 wall = time.perf_counter() - t0
                 assert summary["documents"] == len(texts) and not summary["errors"], summary["first_errors"]
@@ -119,13 +122,17 @@ def run_ray(texts: list[str], syllables: int, model: str | None, workers: list[i
                     share = sum(syllables_of[k] for r in mine for k in shard_docs(r["shard"]))
                     rate += share / (max(r["finished"] for r in mine) - min(r["started"] for r in mine))
                 busy = syllables / rate
-                out[str(n)] = {"workers": n, "seconds": busy, "syllables_per_s": rate,
-                               "documents_per_s": len(texts) / busy, "job_seconds": wall, "startup_s": wall - busy,
-                               "shards": len(shards), "shard_size": shard_size,
-                               "workers_seen": len({r["worker"] for r in shards})}
+                out.setdefault(str(n), []).append(
+                    {"workers": n, "seconds": busy, "syllables_per_s": rate, "documents_per_s": len(texts) / busy,
+                     "job_seconds": wall, "startup_s": wall - busy, "shards": len(shards), "shard_size": shard_size,
+                     "workers_seen": len({r["worker"] for r in shards})})
     finally:
         ray.shutdown()
-    return out
+    chosen = {}
+    for n, runs in out.items():
+        median = sorted(runs, key=lambda r: r["syllables_per_s"])[(len(runs) - 1) // 2]
+        chosen[n] = {**median, "rounds_syllables_per_s": [r["syllables_per_s"] for r in runs]}
+    return chosen
 
 
 def plain_child(model: str | None, min_syllables: int, batch_size: int) -> None:
@@ -162,7 +169,7 @@ def run_plain(model: str | None, min_syllables: int, batch_size: int, n: int) ->
 
 
 def run(model: str | None, min_syllables: int, batch_size: int, profile: bool, workers: int = 2,
-        shard_size: int = 16) -> dict:
+        shard_size: int = 16, rounds: int = 3) -> dict:
     from vntransfer.text.syllables import split_syllables
 
     texts = corpus(min_syllables)
@@ -180,7 +187,7 @@ def run(model: str | None, min_syllables: int, batch_size: int, profile: bool, w
     ours_peak = peak_rss_mb()
     assert len(docs) == len(texts)
 
-    ray_runs = run_ray(texts, syllables, model, sorted({1, workers}), batch_size, shard_size) if workers else {}
+    ray_runs = run_ray(texts, syllables, model, sorted({1, workers}), batch_size, shard_size, rounds) if workers else {}
     plain = run_plain(model, min_syllables, batch_size, workers) if workers > 1 else None
 
     from underthesea import ner
@@ -205,7 +212,11 @@ def run(model: str | None, min_syllables: int, batch_size: int, profile: bool, w
         result["plain_processes"] = plain
     if ray_runs:
         result["ray"] = ray_runs
-        result["ray_speedup"] = {n: r["syllables_per_s"] / ray_runs["1"]["syllables_per_s"] for n, r in ray_runs.items()}
+        # per round: the rate of n workers over the rate of one worker measured just before; the median round's ratio
+        ratios = {n: [a / b for a, b in zip(r["rounds_syllables_per_s"], ray_runs["1"]["rounds_syllables_per_s"])]
+                  for n, r in ray_runs.items()}
+        result["ray_speedup"] = {n: sorted(v)[(len(v) - 1) // 2] for n, v in ratios.items()}
+        result["ray_speedup_rounds"] = ratios
     if profile:
         result["profile"] = profile_stages(extractor, texts[:10])
     return result
@@ -227,8 +238,14 @@ def readme_table(results: dict) -> str:
         + " | ".join(f"{u['seconds'] / r['seconds']:.2f}×" for r in rates) + " | 1× |",
     ]
     if runs:
-        lines.append("| speed ratio to 1 Ray worker | – | " + " | ".join(
-            f"{results['ray_speedup'][str(r['workers'])]:.2f}×" for r in runs) + " | – |")
+        rounds = results.get("ray_speedup_rounds", {})
+
+        def ratio(n: str) -> str:
+            each = rounds.get(n, [])
+            return f"{results['ray_speedup'][n]:.2f}×" + (
+                f" (median of {len(each)} rounds: {', '.join(f'{x:.2f}' for x in each)})" if len(each) > 1 and n != "1" else "")
+
+        lines.append("| speed ratio to 1 Ray worker | – | " + " | ".join(ratio(str(r["workers"])) for r in runs) + " | – |")
         plain = results.get("plain_processes")
         if plain:
             lines.append(f"| without Ray: {plain['processes']} plain one-thread processes side by side, ratio to one "
@@ -296,6 +313,8 @@ def main() -> int:
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--profile", action="store_true", help="also profile the pipeline stages on a sample")
     p.add_argument("--workers", type=int, default=2, help="Ray Data workers to measure beside 1 (0: no Ray runs)")
+    p.add_argument("--rounds", type=int, default=3,
+                   help="Ray runs per worker count (alternating); the table gives the median, and every round's ratio")
     p.add_argument("--shard-size", type=int, default=16,
                    help="documents per predict-corpus shard (the command's default is 1000; each shard costs a read and a write)")
     p.add_argument("--articles", type=int, default=ARTICLES, help="docs/scale.md: articles in the estimate")
@@ -320,10 +339,11 @@ def main() -> int:
             update_readme(ROOT / "docs" / "scale.md", cost_block(results, a.articles, a.price_per_core_hour,
                                                                  a.cluster_cores), marker="cost")
         return 0
-    result = run(a.model, a.syllables, a.batch_size, a.profile, a.workers, a.shard_size)
+    result = run(a.model, a.syllables, a.batch_size, a.profile, a.workers, a.shard_size, a.rounds)
     # other benchmarks keep their own keys in the same file: replace only this one's
     previous = json.loads(Path(a.out).read_text(encoding="utf-8")) if Path(a.out).is_file() else {}
-    kept = {k: v for k, v in previous.items() if k not in ("ray", "ray_speedup", "profile", "plain_processes")}
+    kept = {k: v for k, v in previous.items()
+            if k not in ("ray", "ray_speedup", "ray_speedup_rounds", "profile", "plain_processes")}
     Path(a.out).write_text(json.dumps({**kept, **result}, ensure_ascii=False, indent=1), encoding="utf-8")
     print(readme_table(result))
     return 0

@@ -60,3 +60,16 @@ def test_tables_with_ray_runs_show_each_worker_count_and_the_arithmetic():
     assert "| wall time on 10 cores | 33.3 h |" in block
     assert "2 workers ran at 2.00× one worker's rate" in block
     assert "40%" in block and "1,389 syllables/s" in block  # GPU bound: 833 / (1 - 0.4)
+
+
+def test_ray_ratio_is_the_median_round_and_every_round_is_shown():
+    throughput = load_throughput()
+    ray = {n: {"workers": int(n), "seconds": 1.0, "syllables_per_s": 1000.0 * int(n), "documents_per_s": 1.0,
+               "startup_s": 9.0, "shard_size": 2} for n in ("1", "2")}
+    results = {"machine": {"cpus": 2}, "documents": 10, "syllables": 10_000, "batch_size": 32,
+               "vntransfer": {"seconds": 8.0, "syllables_per_s": 1250.0, "documents_per_s": 1.25, "peak_rss_mb": 500.0,
+                              "model_load_s": 4.0},
+               "underthesea_ner": {"seconds": 20.0, "syllables_per_s": 500.0},
+               "ray": ray, "ray_speedup": {"1": 1.0, "2": 1.74}, "ray_speedup_rounds": {"1": [1.0] * 3, "2": [1.81, 1.68, 1.74]}}
+    assert "| speed ratio to 1 Ray worker | – | 1.00× | 1.74× (median of 3 rounds: 1.81, 1.68, 1.74) | – |" in \
+        throughput.readme_table(results)
