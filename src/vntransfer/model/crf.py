@@ -93,21 +93,31 @@ class TagCRF(nn.Module):
         return nll.sum() / places
 
     def marginals(self, emissions: torch.Tensor, mask: torch.Tensor, allow_open_i: bool = False) -> torch.Tensor:
-        """(batch, length, layers, tags): posterior probability of each tag at each syllable (0 on padding)."""
+        """(batch, length, layers, tags): posterior probability of each tag at each syllable (0 on padding).
+        Forward-backward in probability space, each step renormalised (three tags: a small matrix product per
+        step is cheaper than log-space sums, and the scaling keeps it in range); `log_partition` stays in log
+        space for training."""
         b, s, l, t = emissions.shape
         em, m = self._flat(emissions, mask)
-        alphas = self._alphas(emissions, mask, allow_open_i)
-        trans = self._transitions().repeat(b, 1, 1)
-        beta = em.new_zeros(b * l, t)
+        em = (em - em.max(dim=-1, keepdim=True).values).exp()  # per-position scale: cancels in the normalisation
+        trans = self._transitions().exp().repeat(b, 1, 1)  # (b*l, from, to); forbidden -> 0
+        start = self._start(allow_open_i)
+        alpha = (start - start.max(dim=-1, keepdim=True).values).exp().repeat(b, 1) * em[:, 0]
+        alpha = alpha / alpha.sum(-1, keepdim=True)
+        alphas = [alpha]
+        for i in range(1, s):
+            nxt = torch.bmm(alpha.unsqueeze(1), trans).squeeze(1) * em[:, i]
+            alpha = torch.where(m[:, i:i + 1], nxt / nxt.sum(-1, keepdim=True), alpha)
+            alphas.append(alpha)
+        beta = torch.ones_like(alpha)
         betas = [beta]
         for i in range(s - 1, 0, -1):
-            prev = torch.logsumexp(trans + (em[:, i] + beta).unsqueeze(1), dim=2)
-            beta = torch.where(m[:, i:i + 1], prev, beta)
+            prev = torch.bmm(trans, (em[:, i] * beta).unsqueeze(2)).squeeze(2)
+            beta = torch.where(m[:, i:i + 1], prev / prev.sum(-1, keepdim=True), beta)
             betas.append(beta)
         betas.reverse()
-        log_z = torch.logsumexp(alphas[-1], dim=-1, keepdim=True)
-        post = torch.stack([(a + bt - log_z).exp() for a, bt in zip(alphas, betas)], dim=1)  # (b*l, s, t)
-        post = post * m.unsqueeze(-1)
+        post = torch.stack(alphas, dim=1) * torch.stack(betas, dim=1)  # (b*l, s, t)
+        post = post / post.sum(-1, keepdim=True) * m.unsqueeze(-1)
         return post.view(b, l, s, t).permute(0, 2, 1, 3)
 
     def viterbi(self, emissions: torch.Tensor, mask: torch.Tensor, allow_open_i: bool = False) -> torch.Tensor:
