@@ -54,8 +54,7 @@ def test_overfit_save_reload_predicts_gold_exactly(overfit_model):
     from vntransfer.training.trainer import training_markdown
 
     assert f"({len(history)} epochs of 2 seed documents" in training_markdown(model_dir)
-    assert settings["repairs"] == ["punctuation", "word_splits", "word_edges", "initial_words", "member_titles",
-                                    "admin_words", "split_names"]
+    assert settings["repairs"] == ["punctuation", "admin_words", "split_names"]
     extractor = load(model_dir)
     assert extractor.model.context is not None and extractor.model.gazetteer_embedding is not None
     for gold in docs:

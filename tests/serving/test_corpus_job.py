@@ -152,7 +152,7 @@ def test_a_killed_run_run_again_loses_nothing(clean_run, corpus, model_dir, tmp_
     proc = subprocess.Popen(command(corpus, model_dir, out, workers=1), env=env, cwd=ROOT, start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 240
+        deadline = time.monotonic() + 600  # a busy machine starts Ray and loads the model slowly
         while not list((out / "parquet").glob("part-*.parquet")) and time.monotonic() < deadline and proc.poll() is None:
             time.sleep(0.02)
     finally:
