@@ -25,6 +25,12 @@ from vntransfer.evaluation.report import update_readme, write_reports
 from vntransfer.training.trainer import TrainingArguments, top_level_files
 
 
+def config_arguments(a) -> TrainingArguments:
+    """The training arguments of --config (defaults without one), quiet, with --epochs if given."""
+    args = TrainingArguments(**json.loads(Path(a.config).read_text())) if a.config else TrainingArguments()
+    return dataclasses.replace(args, progress=False, **({"epochs": a.epochs} if a.epochs else {}))
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--model", help="saved model directory to evaluate on --data")
@@ -68,8 +74,7 @@ def main() -> int:
         unknown = [name for name, _ in a.decoder_model if name not in DECODERS]
         if unknown:
             p.error(f"--decoder-model: unknown decoder {unknown[0]!r}; known: {', '.join(DECODERS)}")
-        args = TrainingArguments(**json.loads(Path(a.config).read_text())) if a.config else TrainingArguments()
-        args = dataclasses.replace(args, progress=False, **({"epochs": a.epochs} if a.epochs else {}))
+        args = config_arguments(a)
         dev_docs = load_documents(top_level_files(args.dev))
         out = Path(a.out)
         result = decoder_ablation(args, dev_docs, work_dir=str(out / "work"), models=dict(a.decoder_model))
@@ -84,8 +89,7 @@ def main() -> int:
     if a.ablation:
         from vntransfer.training.crossval import ablation_markdown, ablation_rows, run_ablation
 
-        args = TrainingArguments(**json.loads(Path(a.config).read_text())) if a.config else TrainingArguments()
-        args = dataclasses.replace(args, progress=False, **({"epochs": a.epochs} if a.epochs else {}))
+        args = config_arguments(a)
         rows = ablation_rows(args, a.pretrained_encoder, a.written, a.generated)
         result = run_ablation(docs, rows, work_dir=str(Path(a.out) / "work"), bootstrap=a.bootstrap)
         markdown = ablation_markdown(result)
@@ -98,8 +102,7 @@ def main() -> int:
         print(markdown)
         return 0
     if a.cv:
-        args = TrainingArguments(**json.loads(Path(a.config).read_text())) if a.config else TrainingArguments()
-        args = dataclasses.replace(args, progress=False, **({"epochs": a.epochs} if a.epochs else {}))
+        args = config_arguments(a)
         report = cross_validate(docs, args, work_dir=str(Path(a.out) / "work"), bootstrap=a.bootstrap,
                                 baselines={} if a.no_baselines else None)
     elif a.model:
