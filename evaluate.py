@@ -31,6 +31,16 @@ def config_arguments(a) -> TrainingArguments:
     return dataclasses.replace(args, progress=False, **({"epochs": a.epochs} if a.epochs else {}))
 
 
+def write_table(out: Path, name: str, result: dict, markdown: str, readme: bool) -> None:
+    """<out>/<name>.json and <name>.md, README's block <name> with --update-readme, the table printed."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{name}.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    (out / f"{name}.md").write_text(markdown + "\n", encoding="utf-8")
+    if readme:
+        update_readme("README.md", markdown, marker=name)
+    print(markdown)
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--model", help="saved model directory to evaluate on --data")
@@ -78,13 +88,7 @@ def main() -> int:
         dev_docs = load_documents(top_level_files(args.dev))
         out = Path(a.out)
         result = decoder_ablation(args, dev_docs, work_dir=str(out / "work"), models=dict(a.decoder_model))
-        markdown = decoder_markdown(result)
-        out.mkdir(parents=True, exist_ok=True)
-        (out / "decoders.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
-        (out / "decoders.md").write_text(markdown + "\n", encoding="utf-8")
-        if a.update_readme:
-            update_readme("README.md", markdown, marker="decoders")
-        print(markdown)
+        write_table(out, "decoders", result, decoder_markdown(result), a.update_readme)
         return 0
     if a.ablation:
         from vntransfer.training.crossval import ablation_markdown, ablation_rows, run_ablation
@@ -92,14 +96,7 @@ def main() -> int:
         args = config_arguments(a)
         rows = ablation_rows(args, a.pretrained_encoder, a.written, a.generated)
         result = run_ablation(docs, rows, work_dir=str(Path(a.out) / "work"), bootstrap=a.bootstrap)
-        markdown = ablation_markdown(result)
-        out = Path(a.out)
-        out.mkdir(parents=True, exist_ok=True)
-        (out / "ablation.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
-        (out / "ablation.md").write_text(markdown + "\n", encoding="utf-8")
-        if a.update_readme:
-            update_readme("README.md", markdown, marker="ablation")
-        print(markdown)
+        write_table(Path(a.out), "ablation", result, ablation_markdown(result), a.update_readme)
         return 0
     if a.cv:
         args = config_arguments(a)
