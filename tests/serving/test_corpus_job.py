@@ -57,6 +57,36 @@ def command(corpus, model_dir, out, workers: int) -> list[str]:
             str(model_dir), "--workers", str(workers), "--shard-size", str(SHARD_SIZE), "--jsonl"]
 
 
+def session_processes(sid: int) -> list[int]:
+    """Live (not zombie) processes of session `sid`, read from /proc."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()  # state, ppid, pgrp, session, ...
+        if int(fields[3]) == sid and fields[0] != "Z":
+            found.append(int(entry))
+    return found
+
+
+def kill_session(sid: int, timeout: float = 60) -> None:
+    """SIGKILL every process of session `sid` and wait until none is left: a killed driver's Ray actor would
+    otherwise finish the shard it holds after the test has counted the files."""
+    deadline = time.monotonic() + timeout
+    while (left := session_processes(sid)) and time.monotonic() < deadline:
+        for pid in left:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        time.sleep(0.05)
+    assert not session_processes(sid), f"processes of session {sid} outlived SIGKILL"
+
+
 def run_cli(args: list[str], **kw) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", "")}
     return subprocess.run(args, capture_output=True, text=True, env=env, timeout=300, cwd=ROOT, **kw)
@@ -156,7 +186,7 @@ def test_a_killed_run_run_again_loses_nothing(clean_run, corpus, model_dir, tmp_
         while not list((out / "parquet").glob("part-*.parquet")) and time.monotonic() < deadline and proc.poll() is None:
             time.sleep(0.02)
     finally:
-        os.killpg(proc.pid, signal.SIGKILL)  # the driver and the local Ray it started (its session)
+        kill_session(proc.pid)  # the driver and the local Ray it started; Ray's workers have process groups of their own
         proc.wait()
     written = sorted((out / "parquet").glob("part-*.parquet"))
     assert 0 < len(written) < total, "the run was not stopped mid-way"
