@@ -41,11 +41,13 @@ def valid(path, allow_open_i) -> bool:
 @pytest.mark.parametrize("allow_open_i", [True, False])
 def test_partition_path_score_and_marginals_match_enumeration(allow_open_i):
     crf = crf_with_random_weights()
-    emissions = torch.randn(2, 4, 2, len(TAGS))
-    mask = torch.tensor([[1, 1, 1, 1], [1, 1, 1, 0]], dtype=torch.bool)  # second row padded after 3
+    # lengths 6, 5, 3, 2 and 1: the pairwise (tree) products of log_partition meet odd and even counts, padding
+    lengths = (6, 5, 3, 2, 1)
+    emissions = torch.randn(len(lengths), 6, 2, len(TAGS))
+    mask = torch.tensor([[i < n for i in range(6)] for n in lengths])
     log_z = crf.log_partition(emissions, mask, allow_open_i)
     marg = crf.marginals(emissions, mask, allow_open_i)
-    for row, length in ((0, 4), (1, 3)):
+    for row, length in enumerate(lengths):
         for layer in range(2):
             scores = brute_scores(crf, emissions[row], layer, length, allow_open_i)
             allowed = {p: s for p, s in scores.items() if valid(p, allow_open_i)}
@@ -56,11 +58,11 @@ def test_partition_path_score_and_marginals_match_enumeration(allow_open_i):
                     p = sum(torch.exp(s - expected).item() for path, s in allowed.items() if path[i] == tag)
                     assert marg[row, i, layer, tag].item() == pytest.approx(p, abs=1e-4)
             path = max(allowed, key=lambda k: allowed[k].item())
-            tags = torch.zeros(1, 4, 2, dtype=torch.long)
+            tags = torch.zeros(1, 6, 2, dtype=torch.long)
             tags[0, :length, layer] = torch.tensor(path)
             one = crf.path_score(emissions[row:row + 1], tags, mask[row:row + 1], allow_open_i)
             assert one[0, layer].item() == pytest.approx(allowed[path].item(), abs=1e-4)
-    assert marg[1, 3].abs().sum().item() == 0.0  # padding has no probability
+    assert marg[1, 5].abs().sum().item() == 0.0 and marg[4, 1:].abs().sum().item() == 0.0  # padding: no probability
 
 
 def test_viterbi_is_the_best_valid_path_and_padding_repeats_the_last_tag():
