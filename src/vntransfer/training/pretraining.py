@@ -56,6 +56,17 @@ def corpus_lines(sources: Iterable[str], include_package_text: bool = True) -> l
     return [line for line in lines if line.strip()]
 
 
+def masked_lm_loss(model, batch: dict):
+    """The masked-LM loss of `RobertaForMaskedLM` (mean cross-entropy over the masked tokens), with the vocabulary
+    projection applied to the masked positions only: about 15% of the tokens, so the step takes about half the
+    time of `model(**batch).loss`, which projects every position and then ignores most of them."""
+    import torch.nn.functional as F
+
+    hidden = model.roberta(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).last_hidden_state
+    masked = batch["labels"] != -100
+    return F.cross_entropy(model.lm_head(hidden[masked]), batch["labels"][masked])
+
+
 def pretrain(out: str | Path, lines: list[str], steps: int = 2000, batch_size: int = 32, learning_rate: float = 5e-4,
              max_length: int = 128, seed: int = 13, hidden_size: int = 128, num_layers: int = 2, num_heads: int = 4,
              vocab_size: int = 8000, progress: bool = True, sources: Optional[list[str]] = None,
@@ -89,7 +100,7 @@ def pretrain(out: str | Path, lines: list[str], steps: int = 2000, batch_size: i
     losses = []
     for step in bar:
         batch = collator([{"input_ids": encoded[rng.randrange(len(encoded))]} for _ in range(batch_size)])
-        loss = model(**batch).loss
+        loss = masked_lm_loss(model, batch)
         optimizer_step(loss, model, optimizer, scheduler)
         losses.append(loss.item())
         if progress and step % 50 == 0:
