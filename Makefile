@@ -8,8 +8,18 @@ WRITTEN := $(wildcard data/written/*/*.json)
 .PHONY: all test install validate data encoder encoder-cv model dev report ablation decoders clean
 
 # main job: validate the gold, make the training data, pretrain the encoders, train the default model,
-# score it on the dev set, cross-validate over the seeds against the baselines, refresh README's results
-all: install validate model dev report
+# score it on the dev set, cross-validate over the seeds against the baselines, refresh README's results.
+# Every job is one torch thread (this model's small operations gain almost nothing from a second thread), and
+# the machine's cores run jobs side by side: the two pretrainings together, then the shipped model beside the
+# cross-validation folds (evaluate.py --jobs). `make all CORES=1` runs them one after another.
+CORES ?= $(shell nproc 2>/dev/null || echo 2)
+THREADS ?= 1
+JOBS ?= $(CORES)
+TORCH := OMP_NUM_THREADS=$(THREADS)
+all: install validate
+	$(MAKE) -j$(CORES) encoder encoder-cv
+	$(MAKE) -j$(CORES) model report
+	$(MAKE) dev
 
 # torch is pinned to the local CPU build first, so that nothing pulls a CUDA build (elsewhere, add
 # --index-url https://download.pytorch.org/whl/cpu to get the CPU wheel: see README, "Install").
@@ -36,26 +46,26 @@ data: $(GENERATED)
 # models/encoder-cv: the same without the seed texts, so cross-validation never pretrains on a test document.
 # The dev set (data/dev) is never pretrained or trained on.
 models/encoder/pretrained.json: $(GENERATED) $(WRITTEN)
-	$(BIN)/vntransfer pretrain $(wildcard data/*.txt) data/written $(GENERATED) --out models/encoder
+	$(TORCH) $(BIN)/vntransfer pretrain $(wildcard data/*.txt) data/written $(GENERATED) --out models/encoder
 models/encoder-cv/pretrained.json: $(GENERATED) $(WRITTEN)
-	$(BIN)/vntransfer pretrain data/written $(GENERATED) --out models/encoder-cv
+	$(TORCH) $(BIN)/vntransfer pretrain data/written $(GENERATED) --out models/encoder-cv
 encoder: models/encoder/pretrained.json
 encoder-cv: models/encoder-cv/pretrained.json
 
 # the shipped model alone: data, pretrained encoder, training (selects its epoch on data/dev/dev40.jsonl)
 model: encoder
-	$(BIN)/python train.py configs/default.json --readme README.md
+	$(TORCH) $(BIN)/python train.py configs/default.json --readme README.md
 
 # the shipped model on the dev set, beside the baselines -> README's dev block and reports/dev40/
 dev: install
-	$(BIN)/python evaluate.py --model models/default --data data/dev/dev40.jsonl --update-readme
+	$(TORCH) $(BIN)/python evaluate.py --model models/default --data data/dev/dev40.jsonl --update-readme
 
 report: encoder-cv
-	$(BIN)/python evaluate.py --cv --config configs/cv.json --out reports/cv --update-readme
+	$(BIN)/python evaluate.py --cv --config configs/cv.json --out reports/cv --jobs $(JOBS) --update-readme
 
 # its own target (about 45 minutes): five cross-validation runs, one per source of training signal
 ablation: encoder-cv
-	$(BIN)/python evaluate.py --ablation --config configs/cv.json --bootstrap 200 --out reports/ablation --update-readme
+	$(BIN)/python evaluate.py --ablation --config configs/cv.json --bootstrap 200 --out reports/ablation --jobs $(JOBS) --update-readme
 
 # its own target (about 20 minutes): the shipped recipe trained once per entity decoder (independent softmax,
 # CRF), each scored on the dev set with the repairs and without them

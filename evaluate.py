@@ -49,6 +49,9 @@ def main() -> int:
     p.add_argument("--config", help="training configuration JSON for --cv (TrainingArguments fields)")
     p.add_argument("--epochs", type=int, help="override the epochs of the configuration")
     p.add_argument("--no-baselines", action="store_true", help="skip the baselines (underthesea ner, lexicon + rules)")
+    p.add_argument("--jobs", type=int, default=1,
+                   help="--cv, --ablation: folds trained at once, each in its own process with an equal share of the "
+                        "cores (2 on a 2-core machine: about 1.8 times the folds per hour; the report is the same)")
     p.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples for the 95%% interval")
     p.add_argument("--out", help="folder for report.json, report.md and report.html (default: reports/cv for --cv, "
                                  "reports/ablation for --ablation, reports/<data name> for --model)")
@@ -95,13 +98,13 @@ def main() -> int:
 
         args = config_arguments(a)
         rows = ablation_rows(args, a.pretrained_encoder, a.written, a.generated)
-        result = run_ablation(docs, rows, work_dir=str(Path(a.out) / "work"), bootstrap=a.bootstrap)
+        result = run_ablation(docs, rows, work_dir=str(Path(a.out) / "work"), bootstrap=a.bootstrap, jobs=a.jobs)
         write_table(Path(a.out), "ablation", result, ablation_markdown(result), a.update_readme)
         return 0
     if a.cv:
         args = config_arguments(a)
         report = cross_validate(docs, args, work_dir=str(Path(a.out) / "work"), bootstrap=a.bootstrap,
-                                baselines={} if a.no_baselines else None)
+                                baselines={} if a.no_baselines else None, jobs=a.jobs)
     elif a.model:
         from vntransfer.pipeline import load
 

@@ -90,3 +90,26 @@ def test_html_report_renders_in_headless_chromium(tmp_path, gold_documents):
     subprocess.run([browser, *flags, "--window-size=1200,1600", f"--screenshot={shot}", url],
                    capture_output=True, timeout=120)
     assert shot.exists() and shot.stat().st_size > 20_000  # a rendered page, not a blank one
+
+
+def test_update_readme_waits_for_a_job_that_holds_the_readme(tmp_path):
+    """Side-by-side jobs (make all) rewrite README blocks under one lock: an update waits for the holder and
+    then keeps the holder's block."""
+    import fcntl
+    import threading
+
+    readme = tmp_path / "README.md"
+    readme.write_text("a\n<!-- dev:start -->\nold dev\n<!-- dev:end -->\n<!-- results:start -->\nold\n<!-- results:end -->\n",
+                      encoding="utf-8")
+    with open(tmp_path / ".README.md.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another job is between its read and its write
+        waiting = threading.Thread(target=update_readme, args=(readme, "new results"))
+        waiting.start()
+        waiting.join(0.5)
+        assert waiting.is_alive() and "new results" not in readme.read_text(encoding="utf-8")
+        readme.write_text(readme.read_text(encoding="utf-8").replace("old dev", "new dev"), encoding="utf-8")
+    waiting.join(10)
+    text = readme.read_text(encoding="utf-8")
+    assert "new dev" in text and "new results" in text and "old" not in text.replace("old dev", "")
+    update_readme(readme, "again", marker="dev")
+    assert "<!-- dev:start -->\nagain\n<!-- dev:end -->" in readme.read_text(encoding="utf-8")

@@ -137,3 +137,38 @@ def test_decoder_ablation_trains_each_decoder_with_the_same_recipe_and_checks_re
     assert cv.recipe_differences(saved, dataclasses.replace(args, crf=True)) == []
     assert cv.recipe_differences({k: v for k, v in saved.items() if k != "crf"}, dataclasses.replace(args, crf=True)) == ["crf"]
     json.dumps(result)  # written as decoders.json
+
+
+@pytest.mark.slow
+def test_folds_in_two_processes_give_the_report_of_folds_one_by_one(tmp_path):
+    """Real (tiny) training in each fold: two spawned fold processes, one torch thread each, report what the
+    folds run one by one in this process with one thread report (models, repairs, baselines, kept epochs)."""
+    import torch
+
+    from vntransfer.training.crossval import lexicon_baseline
+
+    from ..conftest import make_phobert_style_encoder
+
+    docs = [dataclasses.replace(d, id=f"doc{k}") for k, d in enumerate(overfit_documents() + [parse_block(APPROVAL_MARKUP)])]
+    extra = [parse_block(EXTRA, "extra0")]
+    dev_file = tmp_path / "dev.jsonl"
+    write_jsonl([parse_block(EXTRA.replace("Trần An", "Đỗ Cường"), "dev0")], dev_file)
+    encoder = make_phobert_style_encoder(tmp_path / "encoder", [d.text for d in docs + extra])
+    args = TrainingArguments(train=[], dev=[str(dev_file)], encoder=str(encoder), epochs=2, batch_size=2,
+                             learning_rate=3e-3, crf=True, progress=False)
+    reports = {}
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # as in each fold process: the same arithmetic
+    try:
+        for jobs in (1, 2):
+            reports[jobs] = cross_validate(docs, args, work_dir=str(tmp_path / f"cv{jobs}"), extra_train=extra,
+                                           bootstrap=20, baselines={"lexicon + rules": lexicon_baseline}, jobs=jobs)
+    finally:
+        torch.set_num_threads(threads)
+    one, two = reports[1], reports[2]
+    assert one["kept_epochs"] == two["kept_epochs"] and len(one["kept_epochs"]) == 3
+    for name in ("vntransfer", "lexicon + rules"):
+        assert one["systems"][name]["predictions"] == two["systems"][name]["predictions"], name
+        assert one["systems"][name]["summary"] == two["systems"][name]["summary"], name
+    assert one["repairs"] == two["repairs"] and set(one["repairs"]) >= {"no repairs"}
+    assert sum(len(p["entities"]) for p in one["systems"]["lexicon + rules"]["predictions"]) > 0

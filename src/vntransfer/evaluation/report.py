@@ -196,10 +196,20 @@ def write_reports(report: dict, out_dir: str | Path) -> str:
 
 
 def update_readme(readme: str | Path, markdown: str, marker: str = "results") -> None:
+    """Replace the `marker` block of `readme`. Jobs that run side by side (`make all`: the shipped model and the
+    cross-validation) each rewrite their own block: a lock file serialises them, so that neither loses the
+    other's update, and the new text replaces the old in one rename."""
+    import fcntl
+    import os
+
     path = Path(readme)
-    text = path.read_text(encoding="utf-8")
-    new, n = re.subn(rf"(<!-- {marker}:start -->\n).*?(<!-- {marker}:end -->)",
-                     lambda m: m.group(1) + markdown + "\n" + m.group(2), text, flags=re.S)
-    if n != 1:
-        raise ValueError(f"{path}: no <!-- {marker}:start --> ... <!-- {marker}:end --> block")
-    path.write_text(new, encoding="utf-8")
+    with open(path.with_name(f".{path.name}.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        text = path.read_text(encoding="utf-8")
+        new, n = re.subn(rf"(<!-- {marker}:start -->\n).*?(<!-- {marker}:end -->)",
+                         lambda m: m.group(1) + markdown + "\n" + m.group(2), text, flags=re.S)
+        if n != 1:
+            raise ValueError(f"{path}: no <!-- {marker}:start --> ... <!-- {marker}:end --> block")
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_text(new, encoding="utf-8")
+        os.replace(tmp, path)

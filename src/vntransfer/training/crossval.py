@@ -3,8 +3,10 @@ scored on the same folds and texts."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
+import logging
 import random
 import statistics
 from typing import Callable, Optional
@@ -88,20 +90,37 @@ def summarise(gold: list[Document], pred: list[Document], bootstrap: int) -> dic
             "confusion": entity_confusion(gold, pred), "predictions": [p.to_dict() for p in pred]}
 
 
-def default_baselines() -> dict[str, Callable[[list[Document]], Callable[[str, str], Document]]]:
-    """name -> (training documents of a fold -> predict(text, id))."""
-    from ..evaluation.baselines import LexiconBaseline, UndertheseaNER
+@functools.lru_cache(maxsize=1)
+def _underthesea_ner():
+    from ..evaluation.baselines import UndertheseaNER
 
-    ner = UndertheseaNER()
-    return {"underthesea ner": lambda train_docs: ner.predict,
-            "lexicon + rules": lambda train_docs: LexiconBaseline(train_docs).predict}
+    return UndertheseaNER()
+
+
+def underthesea_baseline(train_docs: list[Document]) -> Callable[[str, str], Document]:
+    """underthesea's `ner`, which trains on nothing of ours (one instance per process)."""
+    return _underthesea_ner().predict
+
+
+def lexicon_baseline(train_docs: list[Document]) -> Callable[[str, str], Document]:
+    """Lexicon + rules, its lists taken from the fold's training documents."""
+    from ..evaluation.baselines import LexiconBaseline
+
+    return LexiconBaseline(train_docs).predict
+
+
+def default_baselines() -> dict[str, Callable[[list[Document]], Callable[[str, str], Document]]]:
+    """name -> (training documents of a fold -> predict(text, id)); module-level functions, so that fold
+    processes (`cross_validate(jobs=...)`) receive them."""
+    return {"underthesea ner": underthesea_baseline, "lexicon + rules": lexicon_baseline}
 
 
 def cross_validate(docs: list[Document], args: TrainingArguments, work_dir: str = "runs/cv",
                    extra_train: Optional[list[Document]] = None, bootstrap: int = 1000,
-                   baselines: Optional[dict] = None) -> dict:
+                   baselines: Optional[dict] = None, jobs: int = 1) -> dict:
     """Train on all documents but one, test on that one, for each document. `extra_train`
-    (written or generated text) only ever joins the training side."""
+    (written or generated text) only ever joins the training side. With `jobs` > 1 the folds train in that many
+    worker processes at once (each with an equal share of the cores); the report is the same as one by one."""
     baselines = default_baselines() if baselines is None else baselines
     if extra_train is None and args.extra_train:
         extra_train = load_documents(args.extra_train)
@@ -123,24 +142,26 @@ def cross_validate(docs: list[Document], args: TrainingArguments, work_dir: str 
     from ..text.segmenting import segmented_texts
 
     segmented_texts([d.text for d in docs + list(extra_train or [])], args.segment)  # once for every fold (on-disk cache)
-    preds: dict[str, list[Document]] = {MODEL: [], **{name: [] for name in baselines}}
-    repaired: dict[str, list[Document]] = {}
-    kept_epochs: list[int] = []
-    for k, test in enumerate(docs):
-        fold_args = dataclasses.replace(
-            args, output_dir=f"{work_dir}/fold-{k}/model", checkpoint_dir=f"{work_dir}/fold-{k}/checkpoint",
-            encoder_dir=f"{work_dir}/fold-{k}/encoder" if args.encoder == "default" else args.encoder_dir)
-        train_docs = [d for d in docs if d.id != test.id]
-        extractor, history = train(fold_args, train_docs=train_docs, dev_docs=dev_docs, save=False, extra_docs=extra_train)
-        kept_epochs.append(kept_epoch(history)["epoch"])
-        preds[MODEL].append(extractor.predict(test.text, id=test.id))
-        repairs = extractor.settings.repairs
-        for name, chosen in repair_variants(repairs).items():  # the same weights, decoded without a repair
-            extractor.settings.repairs = chosen
-            repaired.setdefault(name, []).append(extractor.predict(test.text, id=test.id))
-        extractor.settings.repairs = repairs
-        for name, make in baselines.items():
-            preds[name].append(make(train_docs + list(extra_train or []))(test.text, test.id))
+    parallel = jobs > 1 and len(docs) > 1
+    fold_args = dataclasses.replace(args, progress=False) if parallel else args  # no interleaved progress bars
+    folds = [(k, fold_args, work_dir, docs, dev_docs, list(extra_train or []), baselines) for k in range(len(docs))]
+    if parallel:
+        import multiprocessing
+        import os
+        from concurrent.futures import ProcessPoolExecutor
+
+        jobs = min(jobs, len(docs))
+        threads = max(1, (os.cpu_count() or 1) // jobs)  # the cores shared out: a fold's small ops gain little from two threads
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_fold_worker,
+                                 initargs=(threads, logging.getLogger().level)) as pool:
+            results = list(pool.map(_run_fold, folds))
+    else:
+        results = [_run_fold(fold) for fold in folds]
+    preds: dict[str, list[Document]] = {MODEL: [r["model"] for r in results],
+                                        **{name: [r["baselines"][name] for r in results] for name in baselines}}
+    repaired: dict[str, list[Document]] = {name: [r["repaired"][name] for r in results] for name in results[0]["repaired"]} \
+        if results else {}
+    kept_epochs = [r["kept_epoch"] for r in results]
     return {
         "kind": "cv",
         "package_version": __version__,
@@ -156,6 +177,37 @@ def cross_validate(docs: list[Document], args: TrainingArguments, work_dir: str 
         "systems": {name: summarise(docs, p, bootstrap) for name, p in preds.items()},
         "repairs": {name: score_documents(docs, p) for name, p in repaired.items()},
     }
+
+
+def _fold_worker(threads: int, log_level: int) -> None:
+    """A fold process: its share of the cores, and the parent's log level (training logs each epoch)."""
+    import torch
+
+    torch.set_num_threads(threads)
+    logging.basicConfig(level=log_level, format="%(asctime)s %(levelname)s %(name)s [fold process]: %(message)s")
+    logging.getLogger("vntransfer.training").setLevel(min(log_level, logging.INFO))  # each epoch, in place of bars
+
+
+def _run_fold(fold: tuple) -> dict:
+    """Fold k: train on every document but the k-th (plus the extra text), keep the best dev epoch, predict the
+    held-out document with the repairs and without each, and the baselines trained on the same side."""
+    k, args, work_dir, docs, dev_docs, extra_train, baselines = fold
+    test = docs[k]
+    fold_args = dataclasses.replace(
+        args, output_dir=f"{work_dir}/fold-{k}/model", checkpoint_dir=f"{work_dir}/fold-{k}/checkpoint",
+        encoder_dir=f"{work_dir}/fold-{k}/encoder" if args.encoder == "default" else args.encoder_dir)
+    train_docs = [d for d in docs if d.id != test.id]
+    extractor, history = train(fold_args, train_docs=train_docs, dev_docs=dev_docs, save=False, extra_docs=extra_train)
+    result = {"kept_epoch": kept_epoch(history)["epoch"], "model": extractor.predict(test.text, id=test.id),
+              "repaired": {}, "baselines": {}}
+    repairs = extractor.settings.repairs
+    for name, chosen in repair_variants(repairs).items():  # the same weights, decoded without a repair
+        extractor.settings.repairs = chosen
+        result["repaired"][name] = extractor.predict(test.text, id=test.id)
+    extractor.settings.repairs = repairs
+    for name, make in baselines.items():
+        result["baselines"][name] = make(train_docs + extra_train)(test.text, test.id)
+    return result
 
 
 def repair_variants(repairs: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
@@ -212,11 +264,12 @@ def ablation_rows(args: TrainingArguments, pretrained_encoder: str, written: lis
     ]
 
 
-def run_ablation(docs: list[Document], rows: list[tuple[str, TrainingArguments]], work_dir: str, bootstrap: int = 200) -> dict:
+def run_ablation(docs: list[Document], rows: list[tuple[str, TrainingArguments]], work_dir: str, bootstrap: int = 200,
+                 jobs: int = 1) -> dict:
     results = {}
     for name, row_args in rows:
         report = cross_validate(docs, row_args, work_dir=f"{work_dir}/{name.replace(' ', '_').replace('+', 'plus')}",
-                                bootstrap=bootstrap, baselines={})
+                                bootstrap=bootstrap, baselines={}, jobs=jobs)
         results[name] = {"arguments": dataclasses.asdict(row_args), "summary": report["systems"][MODEL]["summary"],
                          "extra_training_documents": report["extra_training_documents"]}
     return {"package_version": __version__, "data_hash": data_hash(docs), "documents": [d.id for d in docs], "rows": results}
