@@ -1,5 +1,4 @@
 """The project carries its contract: docs/SPEC.md is the shared SPEC.md, and every reference points at it."""
-from pathlib import Path
 
 import pytest
 

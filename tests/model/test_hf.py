@@ -27,7 +27,6 @@ def tiny(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("hf")
     ex = make_untrained_extractor(tmp / "enc", texts=TEXTS)
     from vntransfer.model.network import TransferExtractorModel
-    from transformers import AutoModel
 
     torch.manual_seed(1)
     model = TransferExtractorModel(ex.model.encoder, gazetteer=True, context_layer=True, trigger_head=True)
@@ -78,7 +77,6 @@ def test_auto_model_reads_a_saved_extractor_and_predicts_the_same(tiny):
 
 
 def test_save_pretrained_round_trips_exactly(tiny, tmp_path):
-    from transformers import AutoTokenizer
 
     from vntransfer.model.modeling_vntransfer import VntransferModel
 

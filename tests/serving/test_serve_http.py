@@ -20,7 +20,7 @@ from vntransfer.serving.serve import FairLock, bind_problem, create_app
 
 from ..conftest import ROOT
 from ..evaluation.test_report import _chromium
-from .test_serve import MODEL, TEXT, _free_port
+from .test_serve import MODEL, _free_port
 
 NESTED = "Ban Thường vụ Tỉnh ủy điều động ông Nguyễn Văn An, Phó Giám đốc Sở Y tế, giữ chức Giám đốc Sở Nội vụ tỉnh Lào Cai."
 KEY = "s3cret-key"

@@ -29,7 +29,6 @@ def _walk(paths: Iterable[Union[str, Path]]) -> Iterator[tuple[Path, Optional[st
     """(path, None) for each file to read; (path, problem) for a link under a folder that cannot be followed.
     Symlinked folders are not entered (a link to an enclosing folder is reported as a loop)."""
     import errno
-    import os
 
     for p in map(Path, paths):
         if not p.is_dir():

@@ -13,6 +13,14 @@ CARD = "README.md"
 LICENSE = "apache-2.0"
 
 
+def machine_phrase(machine: dict) -> str:
+    """' with 1 torch thread on a 2-CPU machine' (older records: ' on 2 CPUs')."""
+    threads = machine.get("torch_threads")
+    if threads is None:
+        return f" on {machine.get('cpus', '?')} CPUs"
+    return f" with {threads} torch thread{'s' if threads != 1 else ''} on a {machine.get('cpus', '?')}-CPU machine"
+
+
 def _f(x) -> str:
     return f"{x:.3f}" if isinstance(x, (int, float)) else "–"
 
@@ -82,8 +90,8 @@ def model_card(settings: dict, hf_layout: bool = True) -> str:
             f"- development documents: {len(training.get('dev_documents', []))} (`{', '.join(args.get('dev', [])) or '–'}`), "
             "used to choose the epoch, never trained on",
             f"- {len(history)} epochs, batch {args.get('batch_size', '?')}, learning rate {args.get('learning_rate', '?')}, "
-            f"seed {args.get('seed', '?')}; {training.get('train_seconds', 0) / 60:.1f} minutes on "
-            f"{(training.get('machine') or {}).get('cpus', '?')} CPUs",
+            f"seed {args.get('seed', '?')}; {training.get('train_seconds', 0) / 60:.1f} minutes"
+            f"{machine_phrase(training.get('machine') or {})}",
         ]
     else:
         lines.append("No training record was saved with this model.")

@@ -30,6 +30,7 @@ from ..annotation.document import Document
 from ..evaluation.metrics import score_documents
 from ..pipeline import Extractor, ExtractorSettings
 from ..model.network import TransferExtractorModel
+from ..model.card import machine_phrase
 from ..text.segmenting import segmented_texts
 
 logger = logging.getLogger(__name__)
@@ -500,7 +501,7 @@ def training_markdown(model_dir: str | Path) -> str:
     sample = " (a seeded sample)" if a.get("extra_sample") else ""
     decoder = "CRF" if settings.get("model", {}).get("crf") else "independent softmax"
     text = (f"`{model_dir}` was trained by `python train.py configs/default.json` in "
-            f"{t['train_seconds'] / 60:.1f} minutes on {t['machine']['cpus']} CPUs ({len(t['history'])} epochs of "
+            f"{t['train_seconds'] / 60:.1f} minutes{machine_phrase(t['machine'])} ({len(t['history'])} epochs of "
             f"{len(t['train_documents'])} seed documents × {a['real_repeat']} + {t['extra_documents']} written and "
             f"generated documents{sample}, batch {a['batch_size']}, learning rate {a['learning_rate']}, {decoder} entity "
             f"decoder); the epoch kept is {best['epoch']} ({scores}).")

@@ -1,7 +1,6 @@
 """People named with their posts and no move: courtesy calls and visits, short mentions, departures."""
 from __future__ import annotations
 
-from typing import Optional
 
 from ..builder import Builder
 from ..pieces import Pieces
@@ -76,7 +75,7 @@ class MentionForms(Pieces):
         r = self.rng
         name, hon = self.name()
         b.add(hon.capitalize() + " ")
-        p = b.ent("PERSON", name)
+        b.ent("PERSON", name)
         paren = r.random() < 0.5
         b.add((" (sinh năm " if paren else " sinh năm ") + str(r.randint(1966, 1985)) + ", quê ")
         b.ent("LOCALITY", r.choice(self.lex["provinces"])[0])
