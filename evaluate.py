@@ -62,7 +62,8 @@ def main() -> int:
     p.add_argument("--ablation", action="store_true", help="CV rows: seeds only, + generated, + written, + pretrained encoder, all")
     p.add_argument("--written", nargs="*", default=["data/written"], help="written corpus for --ablation")
     p.add_argument("--generated", nargs="*", default=["data/generated/generated.jsonl"], help="generated corpus for --ablation")
-    p.add_argument("--pretrained-encoder", default="models/encoder", help="encoder pretrained without the seeds, for --ablation")
+    p.add_argument("--pretrained-encoder", default="models/encoder-cv",
+                   help="encoder pretrained without the seeds, for --ablation (models/encoder saw them: it would leak)")
     p.add_argument("--decoders", action="store_true",
                    help="train the shipped recipe (--config) once per entity decoder (independent softmax, CRF) and score "
                         "each on the recipe's dev set with and without the repairs")

@@ -172,3 +172,23 @@ def test_folds_in_two_processes_give_the_report_of_folds_one_by_one(tmp_path):
         assert one["systems"][name]["summary"] == two["systems"][name]["summary"], name
     assert one["repairs"] == two["repairs"] and set(one["repairs"]) >= {"no repairs"}
     assert sum(len(p["entities"]) for p in one["systems"]["lexicon + rules"]["predictions"]) > 0
+
+
+def test_an_encoder_pretrained_on_a_test_document_is_refused(tmp_path):
+    import json
+
+    docs = [dataclasses.replace(d, id=f"doc{k}") for k, d in enumerate(overfit_documents())]
+    (tmp_path / "seed.txt").write_text(docs[1].text + "\n", encoding="utf-8")
+    write_jsonl([parse_block(EXTRA, "extra0")], tmp_path / "written.jsonl")
+    for name, sources in (("leaky", [str(tmp_path / "seed.txt"), str(tmp_path / "written.jsonl")]),
+                          ("clean", [str(tmp_path / "written.jsonl")])):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "pretrained.json").write_text(json.dumps({"sources": sources}), encoding="utf-8")
+    leaky = TrainingArguments(train=[], encoder=str(tmp_path / "leaky"), epochs=1, progress=False)
+    with pytest.raises(ValueError, match=r"pretrained on test documents \(doc1\)"):
+        cross_validate(docs, leaky, work_dir=str(tmp_path / "cv"), extra_train=[], baselines={})
+    from vntransfer.training.crossval import pretraining_overlap
+
+    assert pretraining_overlap(str(tmp_path / "clean"), docs) == []
+    write_jsonl([docs[0]], tmp_path / "written.jsonl")  # a document source counts too
+    assert pretraining_overlap(str(tmp_path / "clean"), docs) == ["doc0"]

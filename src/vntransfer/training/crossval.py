@@ -135,6 +135,10 @@ def cross_validate(docs: list[Document], args: TrainingArguments, work_dir: str 
         if seen:
             raise ValueError(f"init_model {args.init_model} was trained on test documents ({', '.join(seen[:3])}): "
                              "a base for cross-validation trains on the written and generated text only")
+    seen = pretraining_overlap(args.encoder, docs)
+    if seen:
+        raise ValueError(f"encoder {args.encoder} was pretrained on test documents ({', '.join(seen[:3])}): "
+                         "cross-validation takes an encoder pretrained without them (make encoder-cv)")
     # a development set (never a seed) selects each fold's epoch, as it does for the shipped model
     dev_docs = load_documents(top_level_files(args.dev)) if args.dev else []
     if any(d.id in test_ids or d.text in {t.text for t in docs} for d in dev_docs):
@@ -216,6 +220,23 @@ def repair_variants(repairs: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
     for r in repairs:
         out[f"without {r}"] = tuple(x for x in repairs if x != r)
     return out
+
+
+def pretraining_overlap(encoder: str, docs: list[Document]) -> list[str]:
+    """Ids of `docs` whose text was among the masked-LM pretraining text of `encoder` (the sources its
+    pretrained.json names: .txt files and SPEC.md documents); [] for an encoder without that record."""
+    from pathlib import Path
+
+    info = _pretraining_info(encoder)
+    if not info:
+        return []
+    texts = set()
+    for source in map(Path, info.get("sources", [])):
+        files = sorted(source.rglob("*.txt")) if source.is_dir() else [source] if source.suffix == ".txt" else []
+        texts |= {f.read_text(encoding="utf-8").strip() for f in files if f.is_file()}
+    documents = [s for s in info.get("sources", []) if Path(s).exists() and not s.endswith(".txt")]
+    texts |= {d.text.strip() for d in (load_documents(documents) if documents else [])}
+    return [d.id for d in docs if d.text.strip() in texts]
 
 
 def _pretraining_info(encoder: str) -> Optional[dict]:
