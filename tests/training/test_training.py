@@ -130,6 +130,10 @@ def test_epoch_order_groups_lengths_and_keeps_every_example_once():
     assert sorted(grouped) == sorted(plain) == list(range(1000))
     assert grouped == epoch_order(lengths, 16, 3) and grouped != epoch_order(lengths, 16, 4)
     assert padded(grouped) < 0.6 * padded(plain)  # the point of grouping: far less padding per epoch
+    # the batches themselves are shuffled: not 50 steps at a time from the longest windows to the shortest
+    # (transformers: mega-batches of min(n // (4 × batch), 50) = 15 batches here; the second one, batches 15-29)
+    tops = [max(lengths[i] for i in grouped[k:k + 16]) for k in range(15 * 16, 30 * 16, 16)]
+    assert tops != sorted(tops, reverse=True)
 
 
 def test_continued_training_from_a_saved_model_with_a_sample_of_the_extra_text(tmp_path):

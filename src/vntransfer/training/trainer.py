@@ -182,7 +182,14 @@ def epoch_order(lengths: list[int], batch_size: int, seed: int, group_by_length:
         return order
     from transformers.trainer_pt_utils import get_length_grouped_indices
 
-    return get_length_grouped_indices(lengths, batch_size, generator=torch.Generator().manual_seed(seed))
+    grouped = get_length_grouped_indices(lengths, batch_size, generator=torch.Generator().manual_seed(seed))
+    # transformers sorts each mega-batch longest first, so that every 50 steps run from the longest windows to the
+    # shortest; the batches are shuffled as well (AllenNLP's bucket sampler does the same), which keeps the padding
+    # saved and removes that saw-tooth from the order
+    batches = [grouped[i:i + batch_size] for i in range(0, len(grouped), batch_size)]
+    last = batches.pop() if batches and len(batches[-1]) < batch_size else []  # stays last: the slices stay batches
+    random.Random(seed).shuffle(batches)
+    return [i for batch in batches for i in batch] + last
 
 
 def train(args: TrainingArguments, train_docs: Optional[list[Document]] = None,
