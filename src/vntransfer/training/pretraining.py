@@ -89,7 +89,7 @@ def pretrain(out: str | Path, lines: list[str], steps: int = 2000, batch_size: i
     encoded = [tokenizer(line, truncation=True, max_length=max_length)["input_ids"] for line in lines]
     encoded = [e for e in encoded if len(e) > 3]
     collator = DataCollatorForLanguageModeling(tokenizer, mlm_probability=0.15)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=learning_rate, weight_decay=0.01)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=learning_rate, weight_decay=0.01, fused=True)
     scheduler = warmup_linear_decay(optimizer, steps, max(1, steps // 20))
     model.train()
     bar = range(steps)
