@@ -66,7 +66,8 @@ dev: install
 report: encoder-cv
 	$(BIN)/python evaluate.py --cv --config configs/cv.json --out reports/cv --jobs $(JOBS) --update-readme
 
-# its own target (about 45 minutes): five cross-validation runs, one per source of training signal
+# its own target: five cross-validation runs, one per source of training signal (about 45 minutes with the folds
+# one at a time; --jobs trains them side by side)
 ablation: encoder-cv
 	$(BIN)/python evaluate.py --ablation --config configs/cv.json --bootstrap 200 --out reports/ablation --jobs $(JOBS) --update-readme
 
