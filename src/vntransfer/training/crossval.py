@@ -227,15 +227,12 @@ def pretraining_overlap(encoder: str, docs: list[Document]) -> list[str]:
     pretrained.json names: .txt files and SPEC.md documents); [] for an encoder without that record."""
     from pathlib import Path
 
+    from .pretraining import source_texts
+
     info = _pretraining_info(encoder)
     if not info:
         return []
-    texts = set()
-    for source in map(Path, info.get("sources", [])):
-        files = sorted(source.rglob("*.txt")) if source.is_dir() else [source] if source.suffix == ".txt" else []
-        texts |= {f.read_text(encoding="utf-8").strip() for f in files if f.is_file()}
-    documents = [s for s in info.get("sources", []) if Path(s).exists() and not s.endswith(".txt")]
-    texts |= {d.text.strip() for d in (load_documents(documents) if documents else [])}
+    texts = {t.strip() for t in source_texts([s for s in info.get("sources", []) if Path(s).exists()])}
     return [d.id for d in docs if d.text.strip() in texts]
 
 

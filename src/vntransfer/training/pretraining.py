@@ -40,17 +40,20 @@ def package_sentences() -> list[str]:
     return lines
 
 
-def corpus_lines(sources: Iterable[str], include_package_text: bool = True) -> list[str]:
-    """Segmented lines from SPEC.md documents and .txt files under `sources`, plus package text."""
+def source_texts(sources: Iterable[str]) -> list[str]:
+    """The texts of the .txt files and SPEC.md documents under `sources` (files or folders), as pretraining reads them."""
+    sources = list(sources)
     texts = []
     for src in map(Path, sources):
         files = sorted(src.rglob("*")) if src.is_dir() else [src]
-        for f in files:
-            if f.suffix == ".txt":
-                texts.append(f.read_text(encoding="utf-8"))
+        texts += [f.read_text(encoding="utf-8") for f in files if f.suffix == ".txt"]
     docs = load_documents([s for s in sources if Path(s).suffix in (".json", ".jsonl") or Path(s).is_dir()])
-    texts += [d.text for d in docs]
-    lines = segmented_lines(texts)
+    return texts + [d.text for d in docs]
+
+
+def corpus_lines(sources: Iterable[str], include_package_text: bool = True) -> list[str]:
+    """Segmented lines from SPEC.md documents and .txt files under `sources`, plus package text."""
+    lines = segmented_lines(source_texts(sources))
     if include_package_text:
         lines += package_sentences()
     return [line for line in lines if line.strip()]

@@ -1,7 +1,6 @@
 """Elections and their approval: votes of councils and Quốc hội, vote lists, approvals, nominations."""
 from __future__ import annotations
 
-
 from ..builder import Builder
 from ..pieces import Pieces
 

@@ -1,7 +1,6 @@
 """People named with their posts and no move: courtesy calls and visits, short mentions, departures."""
 from __future__ import annotations
 
-
 from ..builder import Builder
 from ..pieces import Pieces
 
