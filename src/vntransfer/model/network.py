@@ -13,8 +13,6 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
-
 from ..lexicons.gazetteer import N_GAZETTEER_FEATURES
 from ..schema import ENTITY_TYPES, RELATION_LABELS, TAGS, TRIGGER_TAGS, relation_types_for
 from .crf import TagCRF
@@ -38,6 +36,54 @@ def allowed_label_mask() -> torch.Tensor:
             for r in relation_types_for(h, t):
                 mask[i, j, RELATION_LABELS.index(r)] = True
     return mask
+
+
+def bidirectional_lstm(lstm: nn.LSTM, states: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+    """(batch, syllables, 2 * lstm hidden): a one-layer bidirectional `lstm` over each sequence's first `lengths`
+    positions, zeros after them; the same as running it on a packed sequence. Each direction is one padded call
+    (which, unlike a packed one, torch runs as a fused oneDNN kernel with its own backward on CPUs: about 2.5
+    times faster in training): the forward direction never reads past a sequence's end, and the backward one
+    reads each sequence reversed within its length."""
+    b, s, _ = states.shape
+    t = torch.arange(s, device=states.device)[None, :]
+    n = lengths.to(states.device)[:, None]
+    inside = t < n
+    reverse = torch.where(inside, n - 1 - t, t)  # its own inverse
+    h0 = states.new_zeros(1, b, lstm.hidden_size)
+    weights = lstm._flat_weights
+    forward = torch._VF.lstm(states, (h0, h0), weights[:4], lstm.bias, 1, 0.0, lstm.training, False, True)[0]
+    flipped = torch.gather(states, 1, reverse[..., None].expand_as(states))
+    backward = torch._VF.lstm(flipped, (h0, h0), weights[4:], lstm.bias, 1, 0.0, lstm.training, False, True)[0]
+    backward = torch.gather(backward, 1, reverse[..., None].expand_as(backward))
+    return torch.cat([forward, backward], dim=-1) * inside[..., None]
+
+
+class RangeMax:
+    """Max-pooling of `states` (batch, positions, hidden) over inclusive position ranges, by a sparse table:
+    level k holds the max of the 2**k positions from each position on, and a range is the max of two
+    (overlapping) windows of its level, so each query reads two vectors instead of a whole masked sequence.
+    Empty ranges (first > last) pool to zeros. Values are those of a masked max; gradients too (a max that
+    the two windows share is split between them and summed back on the one position)."""
+
+    def __init__(self, states: torch.Tensor):
+        levels = [states]
+        width = 1
+        while 2 * width <= states.size(1):
+            previous = levels[-1]
+            shifted = torch.cat([previous[:, width:], previous[:, -width:]], dim=1)  # tail entries are never read
+            levels.append(torch.maximum(previous, shifted))
+            width *= 2
+        self.table = torch.stack(levels)  # (levels, batch, positions, hidden)
+        self.widths = 2 ** torch.arange(len(levels), device=states.device)
+
+    def __call__(self, batch: torch.Tensor, first: torch.Tensor, last: torch.Tensor) -> torch.Tensor:
+        empty = last < first
+        size = torch.where(empty, torch.ones_like(first), last - first + 1)
+        level = (size[:, None] >= self.widths[None, :]).sum(1) - 1  # floor(log2(size)), exactly
+        start = torch.where(empty, torch.zeros_like(first), first)
+        end = torch.where(empty, torch.zeros_like(first), last - (1 << level) + 1)
+        x = torch.maximum(self.table[level, batch, start], self.table[level, batch, end])
+        return x.masked_fill(empty[:, None], 0.0)
 
 
 class TransferExtractorModel(nn.Module):
@@ -78,13 +124,10 @@ class TransferExtractorModel(nn.Module):
             states = states + self.gazetteer_embedding(syllable_gazetteer)
         if self.context is not None:
             if syllable_mask is None:
-                lengths = torch.full((states.size(0),), states.size(1), dtype=torch.long)
+                lengths = torch.full((states.size(0),), states.size(1), dtype=torch.long, device=states.device)
             else:
-                lengths = syllable_mask.sum(1).clamp(min=1).cpu()
-            packed = pack_padded_sequence(states, lengths, batch_first=True, enforce_sorted=False)
-            context, _ = self.context(packed)
-            context, _ = pad_packed_sequence(context, batch_first=True, total_length=states.size(1))
-            states = states + context
+                lengths = syllable_mask.sum(1).clamp(min=1)
+            states = states + bidirectional_lstm(self.context, states, lengths)
         return self.dropout(states)
 
     def entity_logits(self, states: torch.Tensor) -> torch.Tensor:
@@ -109,13 +152,7 @@ class TransferExtractorModel(nn.Module):
         tail type, distance bucket (syllable indices inclusive). Returns (P, labels), masked."""
         if pairs.numel() == 0:
             return states.new_zeros(0, len(RELATION_LABELS))
-        seq = torch.arange(states.size(1), device=states.device)
-
-        def pool(batch, first, last):
-            inside = (seq[None, :] >= first[:, None]) & (seq[None, :] <= last[:, None])
-            x = states[batch].masked_fill(~inside[..., None], -1e4).max(dim=1).values
-            return torch.where(inside.any(1, keepdim=True), x, torch.zeros_like(x))
-
+        pool = RangeMax(states)
         b = pairs[:, 0]
         head = pool(b, pairs[:, 1], pairs[:, 2])
         tail = pool(b, pairs[:, 3], pairs[:, 4])
