@@ -179,13 +179,11 @@ def test_boundaries_left_to_the_crf_decoder(shipped):
         ("LOCALITY", "Xuân Vân")]
 
 
-@pytest.mark.xfail(strict=True, reason="the model: 'Tân_Bí_thư' opening a sentence (the segmenter glues the modifier "
-                                       "'new' to the title) is tagged nothing; written text has 'tân' mostly inside sentences")
 def test_a_new_holder_opening_a_sentence_keeps_the_post(shipped):
+    """Issue 12: the segmenter glues the modifier 'new' to the title ('Tân_Bí_thư'); the modifier is no part of the post."""
     assert ("POSITION", "Bí thư") in _entities(shipped, "Tân Bí thư Tỉnh ủy Nghệ An Nguyễn Đức Trung phát biểu.")
 
 
-@pytest.mark.xfail(strict=True, reason="the model: a capitalised 'Cuối' opening a sentence is read as a place name "
-                                       "(the repair that dropped such heads was removed; the model must learn it)")
 def test_a_time_phrase_opening_a_sentence_is_no_place(shipped):
+    """Issue 12: a capitalised 'Cuối' opening a sentence is no place name (no repair drops it: the model has learned it)."""
     assert _entities(shipped, "Cuối năm xã Tân Lập tổ chức đại hội.") == [("LOCALITY", "xã Tân Lập")]
