@@ -48,3 +48,10 @@ def test_bidirectional_lstm_equals_the_packed_lstm(training, dtype):
     params = [states, *lstm.parameters()]
     for g, w in zip(torch.autograd.grad((got * weights).sum(), params), torch.autograd.grad((want * weights).sum(), params)):
         assert torch.allclose(g, w, atol=1e-5)
+
+
+def test_bidirectional_lstm_refuses_an_lstm_it_would_misread():
+    with pytest.raises(ValueError, match="one-layer bidirectional"):
+        bidirectional_lstm(nn.LSTM(4, 2, num_layers=2, bidirectional=True), torch.zeros(1, 3, 4), torch.tensor([3]))
+    with pytest.raises(ValueError, match="one-layer bidirectional"):
+        bidirectional_lstm(nn.LSTM(4, 2), torch.zeros(1, 3, 4), torch.tensor([3]))

@@ -44,13 +44,16 @@ def bidirectional_lstm(lstm: nn.LSTM, states: torch.Tensor, lengths: torch.Tenso
     (which, unlike a packed one, torch runs as a fused oneDNN kernel with its own backward on CPUs: about 2.5
     times faster in training): the forward direction never reads past a sequence's end, and the backward one
     reads each sequence reversed within its length."""
+    if lstm.num_layers != 1 or not lstm.bidirectional or not lstm.bias or lstm.proj_size:
+        raise ValueError("bidirectional_lstm takes a one-layer bidirectional nn.LSTM with biases and no projection")
     b, s, _ = states.shape
     t = torch.arange(s, device=states.device)[None, :]
     n = lengths.to(states.device)[:, None]
     inside = t < n
     reverse = torch.where(inside, n - 1 - t, t)  # its own inverse
     h0 = states.new_zeros(1, b, lstm.hidden_size)
-    weights = lstm._flat_weights
+    weights = lstm._flat_weights  # w_ih, w_hh, b_ih, b_hh of the forward direction, then of the backward one
+    # torch._VF.lstm is the call nn.LSTM.forward makes; here once per direction, unidirectional
     forward = torch._VF.lstm(states, (h0, h0), weights[:4], lstm.bias, 1, 0.0, lstm.training, False, True)[0]
     flipped = torch.gather(states, 1, reverse[..., None].expand_as(states))
     backward = torch._VF.lstm(flipped, (h0, h0), weights[4:], lstm.bias, 1, 0.0, lstm.training, False, True)[0]
