@@ -11,19 +11,18 @@ WRITTEN := $(wildcard data/written/*/*.json)
 # score it on the dev set, cross-validate over the seeds against the baselines, refresh README's results.
 # Every job is one torch thread (this model's small operations gain almost nothing from a second thread), and
 # the machine's cores run jobs side by side: the two pretrainings together, then the shipped model (and its dev
-# report) beside the cross-validation folds (evaluate.py --jobs). The folds get one process more than there are
-# cores: with the shipped model beside them, CORES + 1 processes share the cores until the first folds end, and
-# the last folds then fill the cores (2 cores: 3 folds and the shipped model, then 2 folds: three trainings'
-# time, against three and a half with CORES fold processes, where the fifth fold ran alone). `make all CORES=1`
-# runs them one after another.
+# report) beside the cross-validation folds (evaluate.py --jobs). Folds run in one process more than there are
+# cores, so that five folds leave no core idle: in make all, the shipped model and 3 folds share 2 cores, then 2
+# folds fill them (three trainings' time, against three and a half with 2 fold processes, where the fifth fold ran
+# alone); alone (make report, make ablation), 3 folds then 2 take two and a half trainings' time, against three.
+# `make all CORES=1` runs them one after another.
 CORES ?= $(shell nproc 2>/dev/null || echo 2)
 THREADS ?= 1
-JOBS ?= $(CORES)
+JOBS ?= $(shell echo $$(( $(CORES) > 1 ? $(CORES) + 1 : 1 )))
 TORCH := OMP_NUM_THREADS=$(THREADS)
-FOLD_JOBS := $(shell echo $$(( $(CORES) > 1 ? $(CORES) + 1 : 1 )))
 all: install validate
 	$(MAKE) -j$(CORES) encoder encoder-cv
-	$(MAKE) -j$(CORES) shipped report JOBS=$(FOLD_JOBS)
+	$(MAKE) -j$(CORES) shipped report JOBS=$(JOBS)
 
 # torch is pinned to the local CPU build first, so that nothing pulls a CUDA build (elsewhere, add
 # --index-url https://download.pytorch.org/whl/cpu to get the CPU wheel: see README, "Install").
@@ -71,8 +70,8 @@ dev: install
 report: encoder-cv
 	$(BIN)/python evaluate.py --cv --config configs/cv.json --out reports/cv --jobs $(JOBS) --update-readme
 
-# its own target: five cross-validation runs, one per source of training signal (about 45 minutes with the folds
-# one at a time; --jobs trains them side by side)
+# its own target: five cross-validation runs, one per source of training signal (55 minutes on 2 cores with
+# --jobs 3, measured 2026-12-02 beside one other training)
 ablation: encoder-cv
 	$(BIN)/python evaluate.py --ablation --config configs/cv.json --bootstrap 200 --out reports/ablation --jobs $(JOBS) --update-readme
 
