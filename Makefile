@@ -22,7 +22,7 @@ JOBS ?= $(shell echo $$(( $(CORES) > 1 ? $(CORES) + 1 : 1 )))
 TORCH := OMP_NUM_THREADS=$(THREADS)
 all: install validate
 	$(MAKE) -j$(CORES) encoder encoder-cv
-	$(MAKE) -j$(CORES) shipped report JOBS=$(JOBS)
+	$(MAKE) -j$(CORES) shipped report
 
 # torch is pinned to the local CPU build first, so that nothing pulls a CUDA build (elsewhere, add
 # --index-url https://download.pytorch.org/whl/cpu to get the CPU wheel: see README, "Install").
